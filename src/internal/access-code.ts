@@ -1,0 +1,39 @@
+import * as z from 'zod/mini';
+
+/** `GET /v1/customers/{customerId}/access-code` as the Open API documents it. */
+const accessCodeSchema = z.object({
+  format: z.literal('QR_CODE'),
+  content: z.string().check(z.minLength(1)),
+  expiresAt: z.optional(z.nullable(z.string())),
+});
+
+export interface AccessCode {
+  format: 'QR_CODE';
+  /** The secret that goes into the QR and nowhere else. */
+  content: string;
+  /** As sent, for events; `null` when absent. */
+  expiresAt: string | null;
+  /** `expiresAt` parsed, or `null` when absent. */
+  expiresAtMs: number | null;
+}
+
+export type ParsedAccessCode = { ok: true; code: AccessCode } | { ok: false; message: string };
+
+/**
+ * Validates a decoded JSON body. Messages name fields, never values: the
+ * content is a secret.
+ */
+export function parseAccessCode(body: unknown): ParsedAccessCode {
+  const result = accessCodeSchema.safeParse(body);
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || 'body'))];
+    return { ok: false, message: `access code response has an invalid ${fields.join(', ')}` };
+  }
+  const { format, content, expiresAt = null } = result.data;
+  let expiresAtMs: number | null = null;
+  if (expiresAt !== null) {
+    expiresAtMs = Date.parse(expiresAt);
+    if (Number.isNaN(expiresAtMs)) return { ok: false, message: 'access code response has an expiresAt that is not a date' };
+  }
+  return { ok: true, code: { format, content, expiresAt, expiresAtMs } };
+}

@@ -1,0 +1,40 @@
+/** The largest int64, the top of Magicline's customer id range. */
+const INT64_MAX = '9223372036854775807';
+const DIGITS = /^[0-9]{1,19}$/;
+const PLACEHOLDER = /\{customerId\}/g;
+
+/** Whether `id` is a Magicline customer id: a non-negative int64 written as 1 to 19 decimal digits. */
+export function isCustomerId(id: string): boolean {
+  // Equal-length digit strings compare like the numbers they spell.
+  return DIGITS.test(id) && (id.length < 19 || id <= INT64_MAX);
+}
+
+export type EndpointConfig =
+  /** Not configured yet: nothing to request, nothing wrong. */
+  | { readonly status: 'idle' }
+  | { readonly status: 'invalid'; readonly message: string }
+  | { readonly status: 'ready'; readonly url: string };
+
+/**
+ * Checks the element's configuration and resolves the URL to request.
+ * `template` may hold `{customerId}`, replaced by the URL-encoded id; it is
+ * resolved against `base` (the document's base URL) and must end up http(s).
+ */
+export function resolveEndpoint(template: string, customerId: string, base: string): EndpointConfig {
+  const id = customerId.trim();
+  const endpoint = template.trim();
+  if (endpoint === '' || id === '') return { status: 'idle' };
+  if (!isCustomerId(id)) {
+    return { status: 'invalid', message: 'customer-id must be a Magicline customer id: 1 to 19 digits' };
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint.replace(PLACEHOLDER, encodeURIComponent(id)), base);
+  } catch {
+    return { status: 'invalid', message: 'token-endpoint is not a valid URL' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { status: 'invalid', message: 'token-endpoint must be an http: or https: URL' };
+  }
+  return { status: 'ready', url: url.href };
+}

@@ -1,0 +1,117 @@
+import type { ErrorKind } from '../events.js';
+import { parseAccessCode, type AccessCode } from './access-code.js';
+import { REQUEST_TIMEOUT_MS, retryAfterDelay } from './schedule.js';
+
+/** A plain header object, or a function (sync or async) that returns one before each request. */
+export type RequestHeadersSource =
+  | Record<string, string>
+  | (() => Record<string, string> | Promise<Record<string, string>>);
+
+/** A failed request, classified by the contract's error kinds. */
+export class AccessCodeError extends Error {
+  override readonly name = 'AccessCodeError';
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly status?: number,
+    /** From `Retry-After`, when the server sent one. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface AccessCodeRequest {
+  url: string;
+  credentials: RequestCredentials;
+  headers: Record<string, string>;
+  /** Aborts the request for good: the caller has moved on (removed, reconfigured). */
+  signal: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface AccessCodeResponse {
+  code: AccessCode;
+  /** The response's `Date` header, parsed, when the browser lets us read it. */
+  serverDateMs: number | null;
+}
+
+const STATUS_KINDS: Record<number, ErrorKind> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  429: 'rate-limited',
+};
+
+/** Calls `requestHeaders` (if a function) and checks what it gives back. */
+export async function resolveHeaders(source: RequestHeadersSource | undefined | null): Promise<Record<string, string>> {
+  let headers: unknown;
+  try {
+    headers = typeof source === 'function' ? await source() : source;
+  } catch (error) {
+    // Typically a token refresh that failed on a bad network: worth another try.
+    throw new AccessCodeError('network', `requestHeaders failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (headers == null) return {};
+  if (typeof headers !== 'object' || Array.isArray(headers)) {
+    throw new AccessCodeError('config', 'requestHeaders must be an object of header names to values');
+  }
+  return headers as Record<string, string>;
+}
+
+/**
+ * Fetches one access code. Resolves with the parsed code, rejects with an
+ * {@link AccessCodeError}, or with the signal's reason once `signal` aborts.
+ */
+export async function requestAccessCode(request: AccessCodeRequest): Promise<AccessCodeResponse> {
+  const { url, credentials, headers, signal, timeoutMs = REQUEST_TIMEOUT_MS } = request;
+  const attempt = new AbortController();
+  const abort = () => attempt.abort(signal.reason);
+  signal.addEventListener('abort', abort);
+  let timedOut = false;
+  // A timer rather than AbortSignal.timeout(): it follows the page's (and the tests') clock.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attempt.abort();
+  }, timeoutMs);
+  try {
+    if (signal.aborted) throw signal.reason;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        credentials,
+        headers: { ...headers, Accept: 'application/json' },
+        signal: attempt.signal,
+        cache: 'no-store',
+      });
+      if (!response.ok) {
+        const kind = STATUS_KINDS[response.status] ?? 'http';
+        const retryAfterMs = kind === 'rate-limited' ? retryAfterDelay(response.headers.get('Retry-After'), Date.now()) : null;
+        // Drop the body: it is not needed, and an open stream keeps the connection busy.
+        void response.body?.cancel().catch(() => {});
+        throw new AccessCodeError(kind, `access code request failed with HTTP ${response.status}`, response.status, retryAfterMs);
+      }
+      text = await response.text();
+    } catch (error) {
+      if (error instanceof AccessCodeError) throw error;
+      if (signal.aborted) throw signal.reason;
+      if (timedOut) throw new AccessCodeError('timeout', `access code request took longer than ${timeoutMs / 1000} s`);
+      throw new AccessCodeError('network', 'access code request failed: the network or the server did not answer');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AccessCodeError('invalid-response', 'access code response is not JSON', response.status);
+    }
+    const parsed = parseAccessCode(body);
+    if (!parsed.ok) throw new AccessCodeError('invalid-response', parsed.message, response.status);
+    const date = response.headers.get('Date');
+    const serverDateMs = date === null ? null : Date.parse(date);
+    return { code: parsed.code, serverDateMs: Number.isNaN(serverDateMs) ? null : serverDateMs };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', abort);
+  }
+}
