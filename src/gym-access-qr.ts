@@ -1,0 +1,262 @@
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import { AccessCodeController, AccessState, type ShownCode } from './internal/access-code-controller.js';
+import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
+import type { ErrorCorrectionLevel } from './internal/qr.js';
+import type { RequestHeadersSource } from './internal/request.js';
+import { styles } from './gym-access-qr.styles.js';
+
+/** The ring's last seconds are drawn in the warning colour. */
+const ENDING_MS = 5_000;
+
+const LEVELS: readonly string[] = ['L', 'M', 'Q', 'H'];
+const CREDENTIALS: readonly string[] = ['same-origin', 'include', 'omit'];
+
+/**
+ * A gym member's check-in QR code, fetched from the partner backend, renewed
+ * before it expires and hidden the moment it is dead.
+ *
+ * @summary Shows a member's rotating Magicline access code as a QR with a countdown ring.
+ *
+ * @example
+ * ```html
+ * <gym-access-qr customer-id="1234567" token-endpoint="/api/customers/{customerId}/access-code"></gym-access-qr>
+ * ```
+ *
+ * @event {CustomEvent<RefreshDetail>} gym-access-qr-refresh - A new code is on screen. Detail: `{ expiresAt, format }`.
+ * @event {CustomEvent<ExpiredDetail>} gym-access-qr-expired - The shown code expired before a replacement arrived; the QR is hidden. Detail: `{ expiresAt }`.
+ * @event {CustomEvent<InvalidatedDetail>} gym-access-qr-invalidated - The code was used or revoked; the QR is hidden. Detail: `{ reason, at }`.
+ * @event {CustomEvent<ErrorDetail>} gym-access-qr-error - A request or the configuration failed. Detail: `{ kind, status?, retryInMs, message }`.
+ *
+ * @csspart base - The wrapper around everything.
+ * @csspart frame - The square that holds the code (or a message) and the ring; carries `role="img"` while a code is shown.
+ * @csspart qr - The QR code's `<svg>`.
+ * @csspart ring - The countdown ring's `<svg>`.
+ * @csspart countdown - The `m:ss` time left.
+ * @csspart message - The box shown instead of a code: loading, expired, checked in, error.
+ * @csspart button - The button in a message (try again, show a new code).
+ *
+ * @cssproperty [--gym-access-qr-size=min(18rem, 100%)] - Width of the element; the code is square.
+ * @cssproperty [--gym-access-qr-dark=#000] - Colour of the dark modules. Keep it dark.
+ * @cssproperty [--gym-access-qr-light=#fff] - Colour of the light modules and the quiet zone. Keep it light and opaque.
+ * @cssproperty [--gym-access-qr-accent=#16a34a] - Countdown ring, spinner and buttons.
+ * @cssproperty [--gym-access-qr-warning=#d97706] - Countdown ring in the code's last five seconds.
+ * @cssproperty [--gym-access-qr-track=color-mix(in srgb, currentColor 15%, transparent)] - The ring's track and message borders.
+ * @cssproperty [--gym-access-qr-radius=1rem] - Corner radius of the ring and message box.
+ * @cssproperty [--gym-access-qr-ring-width=3] - Ring thickness, in hundredths of the element's width.
+ * @cssproperty [--gym-access-qr-font=inherit] - Font of texts and buttons.
+ */
+export class GymAccessQr extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    customerId: { attribute: 'customer-id' },
+    tokenEndpoint: { attribute: 'token-endpoint' },
+    refreshLead: { attribute: 'refresh-lead', type: Number },
+    fallbackRefresh: { attribute: 'fallback-refresh', type: Number },
+    credentials: {},
+    eventsEndpoint: { attribute: 'events-endpoint' },
+    afterCheckin: { attribute: 'after-checkin' },
+    errorCorrection: { attribute: 'error-correction' },
+    keepAwake: { attribute: 'keep-awake', type: Boolean },
+    state: { reflect: true },
+    requestHeaders: { attribute: false },
+    strings: { attribute: false },
+  };
+
+  /** Magicline customer id: an int64 as 1 to 19 decimal digits, kept as a string. */
+  declare customerId: string;
+  /** URL of the partner backend that returns the access code; `{customerId}` is replaced by the URL-encoded id. */
+  declare tokenEndpoint: string;
+  /** Seconds before `expiresAt` at which the next code is fetched; at most half of a code's lifetime. */
+  declare refreshLead: number;
+  /** Lifetime in seconds assumed for a code that comes without `expiresAt`. */
+  declare fallbackRefresh: number;
+  /** Fetch credentials mode for the token and events endpoints. */
+  declare credentials: RequestCredentials;
+  /** Optional Server-Sent Events URL (same templating) that streams check-in webhooks. */
+  declare eventsEndpoint: string;
+  /** After a check-in: `prompt` shows a button for a new code, `refresh` fetches one at once. */
+  declare afterCheckin: 'prompt' | 'refresh';
+  /** QR error-correction level. */
+  declare errorCorrection: ErrorCorrectionLevel;
+  /** Hold a screen wake lock while a valid code is shown and the page is visible. */
+  declare keepAwake: boolean;
+  /**
+   * Where the element stands: `idle`, `loading`, `active`, `expired`, `invalidated` or `error`.
+   * Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element overwrites any value set.
+   */
+  declare state: AccessState;
+  /**
+   * Headers for every request, or a function (sync or async) that returns them, called before each request:
+   * the place for a bearer token. Property only, so no secret ends up in the DOM.
+   */
+  declare requestHeaders: RequestHeadersSource | undefined;
+  /** Overrides for any of the UI texts. */
+  declare strings: Partial<GymAccessQrStrings> | undefined;
+
+  private readonly access = new AccessCodeController(this);
+
+  constructor() {
+    super();
+    this.customerId = '';
+    this.tokenEndpoint = '';
+    this.refreshLead = 5;
+    this.fallbackRefresh = 15;
+    this.credentials = 'same-origin';
+    this.eventsEndpoint = '';
+    this.afterCheckin = 'prompt';
+    this.errorCorrection = 'M';
+    this.keepAwake = false;
+    this.state = AccessState.idle;
+    this.requestHeaders = undefined;
+    this.strings = undefined;
+  }
+
+  static override get observedAttributes(): string[] {
+    // `lang` is native, not a reactive property; watch it to re-render in the new language.
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  /**
+   * Fetches a new code now, whatever the schedule. The buttons in the expired, checked-in and error views call it.
+   * Resolves when the request has settled; never rejects (failures arrive as `gym-access-qr-error`).
+   */
+  refresh(): Promise<void> {
+    return this.access.refresh();
+  }
+
+  /**
+   * Tells the element that the shown code was used or revoked: the QR leaves the screen at once,
+   * `gym-access-qr-invalidated` fires, and the `after-checkin` behaviour follows.
+   *
+   * @param reason - Reported in the event; `manual` when omitted.
+   */
+  invalidate(reason = 'manual'): void {
+    this.access.invalidate(reason);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Unknown values fall back to the defaults rather than breaking the code.
+    if (changed.has('errorCorrection') && !LEVELS.includes(this.errorCorrection)) this.errorCorrection = 'M';
+    if (changed.has('credentials') && !CREDENTIALS.includes(this.credentials)) this.credentials = 'same-origin';
+    if (changed.has('afterCheckin') && this.afterCheckin !== 'refresh') this.afterCheckin = 'prompt';
+  }
+
+  protected override update(changed: PropertyValues<this>): void {
+    // After the controllers' hostUpdate (which may have just applied a new configuration).
+    this.state = this.access.state;
+    super.update(changed);
+  }
+
+  protected override render(): TemplateResult {
+    const strings = stringsFor(this.language(), this.strings);
+    const code = this.access.code;
+    return html`<div part="base" class="base">${code ? this.renderCode(code, strings) : this.renderMessage(strings)}</div>`;
+  }
+
+  private renderCode(code: ShownCode, strings: GymAccessQrStrings): TemplateResult {
+    const now = performance.now();
+    const remaining = Math.max(0, code.deadline - now);
+    const seconds = Math.ceil(remaining / 1000);
+    const lifetime = code.deadline - code.sentAt;
+    const elapsed = Math.min(100, (100 * (now - code.sentAt)) / lifetime);
+    const { size, path } = code.qr;
+    return html`
+      <div
+        part="frame"
+        class="frame ${remaining <= ENDING_MS ? 'ending' : ''}"
+        role="img"
+        aria-label=${strings.codeLabel(seconds)}
+      >
+        <svg part="ring" class="ring" viewBox="0 0 100 100" aria-hidden="true">
+          <rect class="track" x="1.5" y="1.5" width="97" height="97" rx="8" pathLength="100"></rect>
+          ${keyed(
+            code,
+            svg`<rect class="progress" x="1.5" y="1.5" width="97" height="97" rx="8" pathLength="100"
+              stroke-dashoffset=${elapsed.toFixed(2)}></rect>`,
+          )}
+        </svg>
+        <svg part="qr" class="qr" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
+          ${svg`<rect class="light" width=${size} height=${size}></rect><path class="dark" d=${path}></path>`}
+        </svg>
+      </div>
+      <div part="countdown" class="countdown" aria-hidden="true">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</div>
+    `;
+  }
+
+  private renderMessage(strings: GymAccessQrStrings): TemplateResult {
+    const { state, error } = this.access;
+    let text: string;
+    let action: string | null = null;
+    let busy = false;
+    let checkedIn = false;
+    switch (state) {
+      case AccessState.idle:
+        return html`<div part="frame" class="frame"></div>`;
+      case AccessState.invalidated:
+        checkedIn = true;
+        text = strings.checkedIn;
+        action = this.afterCheckin === 'prompt' ? strings.newCode : null;
+        break;
+      case AccessState.error:
+        text =
+          error?.kind === 'config'
+            ? strings.errorConfig
+            : error?.kind === 'unauthorized'
+              ? strings.errorUnauthorized
+              : error?.kind === 'forbidden'
+                ? strings.errorForbidden
+                : error?.kind === 'not-found'
+                  ? strings.errorNotFound
+                  : strings.errorOther;
+        // A page misconfiguration is not the member's to fix.
+        action = error?.kind === 'config' ? null : strings.retry;
+        break;
+      default:
+        // loading or expired: a request is in flight or a retry is scheduled.
+        busy = true;
+        text = error ? strings.retrying : state === AccessState.expired ? strings.expired : strings.loading;
+        action = error ? strings.retry : null;
+    }
+    return html`
+      <div part="frame" class="frame">
+        <div part="message" class="message ${checkedIn ? 'checked-in' : ''}" role="status">
+          ${busy ? html`<div class="spinner" aria-hidden="true"></div>` : nothing}
+          ${checkedIn
+            ? html`<svg class="status-icon" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="10"></circle><path d="M7 12.5l3.2 3.2L17 9"></path></svg>`
+            : nothing}
+          <p>${text}</p>
+          ${action ? html`<button part="button" type="button" @click=${this.onRetry}>${action}</button>` : nothing}
+        </div>
+      </div>
+    `;
+  }
+
+  private readonly onRetry = (): void => {
+    void this.refresh();
+  };
+
+  private ring: SVGElement | null = null;
+
+  protected override updated(): void {
+    // A new code gets a new ring element (keyed): start its CSS countdown at the code's current point.
+    const ring = this.renderRoot.querySelector<SVGElement>('.progress');
+    const code = this.access.code;
+    if (ring === this.ring) return;
+    this.ring = ring;
+    if (!ring || !code) return;
+    // CSSOM, not a style attribute: allowed under a strict style-src.
+    ring.style.setProperty('--_ring-duration', `${code.deadline - code.sentAt}ms`);
+    ring.style.setProperty('--_ring-delay', `${-(performance.now() - code.sentAt)}ms`);
+  }
+
+  private language(): string {
+    return this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+  }
+}

@@ -1,0 +1,372 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  ERROR_EVENT,
+  EXPIRED_EVENT,
+  INVALIDATED_EVENT,
+  REFRESH_EVENT,
+  type ErrorDetail,
+  type ErrorKind,
+  type ExpiredDetail,
+  type InvalidatedDetail,
+  type RefreshDetail,
+} from '../events.js';
+import { resolveEndpoint } from './config.js';
+import { qrImage, type ErrorCorrectionLevel, type QrImage } from './qr.js';
+import { AccessCodeError, requestAccessCode, resolveHeaders, type RequestHeadersSource } from './request.js';
+import { backoffDelay, codeLifetime, refreshDelay } from './schedule.js';
+
+/** Where the element stands; reflected as its `state` attribute. */
+export const AccessState = {
+  /** Not configured yet. */
+  idle: 'idle',
+  /** No code yet; a request is in flight or about to be retried. */
+  loading: 'loading',
+  /** A valid code is on screen. */
+  active: 'active',
+  /** The code ran out before a new one arrived. */
+  expired: 'expired',
+  /** The code was used at the gate or revoked. */
+  invalidated: 'invalidated',
+  /** A configuration error or a failure that is not retried by itself. */
+  error: 'error',
+} as const;
+export type AccessState = (typeof AccessState)[keyof typeof AccessState];
+
+/** What the controller reads from its element. */
+export interface AccessCodeHost extends ReactiveControllerHost, HTMLElement {
+  customerId: string;
+  tokenEndpoint: string;
+  refreshLead: number;
+  fallbackRefresh: number;
+  credentials: RequestCredentials;
+  errorCorrection: ErrorCorrectionLevel;
+  afterCheckin: 'prompt' | 'refresh';
+  requestHeaders: RequestHeadersSource | undefined;
+}
+
+/** The code on screen. Times are `performance.now()` milliseconds. */
+export interface ShownCode {
+  readonly content: string;
+  readonly expiresAt: string | null;
+  /** When its request was sent: the start of its lifetime. */
+  readonly sentAt: number;
+  /** When it dies. */
+  readonly deadline: number;
+  /** When its successor is requested. */
+  readonly refreshAt: number;
+  /** When it was issued, on the server's clock (epoch ms), for comparing with check-in timestamps. */
+  readonly issuedAt: number;
+  qr: QrImage;
+}
+
+const RETRIED: ReadonlySet<ErrorKind> = new Set(['network', 'timeout', 'invalid-response', 'rate-limited']);
+
+function isRetried(error: AccessCodeError): boolean {
+  return RETRIED.has(error.kind) || (error.kind === 'http' && (error.status ?? 0) >= 500);
+}
+
+function seconds(value: number, fallback: number): number {
+  return Number.isFinite(value) && value >= 0 ? value * 1000 : fallback * 1000;
+}
+
+type TimerName = 'expiry' | 'fetch' | 'tick';
+
+/**
+ * Owns an access code's whole life: configuration, requests, retries,
+ * deadlines on the monotonic clock, page visibility and clean-up. The element
+ * only renders what this holds and forwards its public methods here.
+ *
+ * Every change of situation ends in {@link plan}, which clears all timers and
+ * derives the next step from the state alone, so no timer outlives a change.
+ */
+export class AccessCodeController implements ReactiveController {
+  state: AccessState = AccessState.idle;
+  code: ShownCode | null = null;
+  /** The last failure while no successful response has come since. */
+  error: ErrorDetail | null = null;
+
+  private url: string | null = null;
+  private configKey: string | null = null;
+  private connected = false;
+  private failures = 0;
+  /** When the pending retry may go out (`performance.now()`), or `null`. */
+  private retryAt: number | null = null;
+  private inFlight: Promise<void> | null = null;
+  private abort: AbortController | null = null;
+  /** Bumped by every request and every reset: only the latest request may write state. */
+  private generation = 0;
+  private readonly timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly host: AccessCodeHost,
+    private readonly random: () => number = Math.random,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    document.addEventListener('visibilitychange', this.recheck);
+    window.addEventListener('pageshow', this.recheck);
+    window.addEventListener('online', this.onOnline);
+    if (!this.syncConfig()) this.plan();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    document.removeEventListener('visibilitychange', this.recheck);
+    window.removeEventListener('pageshow', this.recheck);
+    window.removeEventListener('online', this.onOnline);
+    this.cancelRequest();
+    this.clearTimers();
+  }
+
+  hostUpdate(): void {
+    this.syncConfig();
+    const code = this.code;
+    if (code && this.host.errorCorrection !== this.level) {
+      this.level = this.host.errorCorrection;
+      code.qr = this.encode(code.content) ?? code.qr;
+    }
+  }
+
+  private level: ErrorCorrectionLevel = 'M';
+
+  /** Fetch a new code now, whatever the schedule; resolves when that request has settled. */
+  refresh(): Promise<void> {
+    if (this.url === null) {
+      this.configKey = null;
+      this.syncConfig();
+      if (this.url === null) return Promise.resolve();
+    }
+    if (this.inFlight) return this.inFlight;
+    this.failures = 0;
+    this.retryAt = null;
+    const request = this.request();
+    this.plan();
+    return request;
+  }
+
+  /** The shown code is dead (used at the gate, revoked): hide it at once and say so. */
+  invalidate(reason: string, at: Date = new Date()): void {
+    if (this.url === null) return;
+    this.cancelRequest();
+    this.code = null;
+    this.retryAt = null;
+    this.failures = 0;
+    this.error = null;
+    this.setState(AccessState.invalidated);
+    this.announce<InvalidatedDetail>(INVALIDATED_EVENT, { reason, at: at.toISOString() });
+    if (this.host.afterCheckin === 'refresh') void this.refresh();
+    else this.plan();
+  }
+
+  /** Milliseconds the shown code has left, or 0. */
+  remaining(now = performance.now()): number {
+    return this.code ? Math.max(0, this.code.deadline - now) : 0;
+  }
+
+  private readonly recheck = (): void => this.plan();
+
+  private readonly onOnline = (): void => {
+    // The network is back: a pending retry goes now, unless the server asked us to wait.
+    if (this.retryAt !== null && this.error?.kind !== 'rate-limited') this.retryAt = performance.now();
+    this.plan();
+  };
+
+  /** Applies a changed `customer-id` or `token-endpoint`; returns whether it did. */
+  private syncConfig(): boolean {
+    const { customerId, tokenEndpoint } = this.host;
+    const key = `${customerId}\n${tokenEndpoint}`;
+    if (key === this.configKey) return false;
+    this.configKey = key;
+    // The old customer's code and requests must not outlive the change.
+    this.cancelRequest();
+    this.code = null;
+    this.error = null;
+    this.failures = 0;
+    this.retryAt = null;
+    this.level = this.host.errorCorrection;
+    const config = resolveEndpoint(tokenEndpoint ?? '', customerId ?? '', document.baseURI);
+    this.url = config.status === 'ready' ? config.url : null;
+    if (config.status === 'invalid') {
+      this.setState(AccessState.error);
+      this.report(new AccessCodeError('config', config.message), null);
+    } else {
+      this.setState(config.status === 'idle' ? AccessState.idle : AccessState.loading);
+    }
+    this.plan();
+    return true;
+  }
+
+  /** Clears every timer and sets the ones the current situation needs; starts a request when one is due. */
+  private plan(): void {
+    this.clearTimers();
+    if (!this.connected || this.url === null) return;
+    const now = performance.now();
+    const code = this.code;
+    if (code && now >= code.deadline) {
+      this.expire(code);
+      return this.plan();
+    }
+    // Nothing runs while the page is hidden; visibilitychange brings us back here.
+    if (document.visibilityState === 'hidden') return;
+    if (code) {
+      this.setTimer('expiry', code.deadline - now);
+      // Re-render when the shown whole seconds change, no more often.
+      const toNextSecond = (code.deadline - now) % 1000 || 1000;
+      this.setTimer('tick', toNextSecond, () => this.host.requestUpdate());
+    }
+    if (this.inFlight) return;
+    // These wait for refresh() or a changed attribute.
+    if (this.state === AccessState.error || this.state === AccessState.invalidated) return;
+    const dueAt = this.retryAt ?? code?.refreshAt ?? now;
+    if (dueAt <= now) void this.request();
+    else this.setTimer('fetch', dueAt - now);
+  }
+
+  private request(): Promise<void> {
+    const generation = ++this.generation;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.retryAt = null;
+    if (!this.code && this.state !== AccessState.expired) this.setState(AccessState.loading);
+    const url = this.url!;
+    const run = async () => {
+      try {
+        const headers = await resolveHeaders(this.host.requestHeaders);
+        if (generation !== this.generation) return;
+        const sentAt = performance.now();
+        const response = await requestAccessCode({
+          url,
+          headers,
+          credentials: this.host.credentials,
+          signal: abort.signal,
+        });
+        if (generation !== this.generation) return;
+        this.accept(response.code, response.serverDateMs, sentAt);
+      } catch (error) {
+        if (generation !== this.generation) return;
+        this.fail(
+          error instanceof AccessCodeError ? error : new AccessCodeError('network', 'access code request failed'),
+        );
+      } finally {
+        if (generation === this.generation) {
+          this.inFlight = null;
+          this.abort = null;
+          this.plan();
+        }
+      }
+    };
+    const running = run();
+    // run() may have settled synchronously in theory; only record it if it is still ours.
+    if (generation === this.generation) this.inFlight = running;
+    return running;
+  }
+
+  private accept(
+    code: { content: string; expiresAt: string | null; expiresAtMs: number | null },
+    serverDateMs: number | null,
+    sentAt: number,
+  ): void {
+    const deviceNowMs = Date.now();
+    const lifetime = codeLifetime({
+      expiresAtMs: code.expiresAtMs,
+      serverDateMs,
+      deviceNowMs,
+      fallbackMs: seconds(this.host.fallbackRefresh, 15),
+    });
+    if (lifetime <= 0) {
+      throw new AccessCodeError('invalid-response', 'access code response has an expiresAt that is not in the future');
+    }
+    const qr = this.encode(code.content);
+    if (!qr) throw new AccessCodeError('invalid-response', 'access code content does not fit a QR code');
+    this.code = {
+      content: code.content,
+      expiresAt: code.expiresAt,
+      sentAt,
+      deadline: sentAt + lifetime,
+      refreshAt: sentAt + refreshDelay(lifetime, seconds(this.host.refreshLead, 5)),
+      issuedAt: serverDateMs ?? deviceNowMs,
+      qr,
+    };
+    this.error = null;
+    this.failures = 0;
+    this.setState(AccessState.active);
+    this.announce<RefreshDetail>(REFRESH_EVENT, { expiresAt: code.expiresAt, format: 'QR_CODE' });
+  }
+
+  private fail(error: AccessCodeError): void {
+    if (isRetried(error)) {
+      const delay = error.retryAfterMs ?? backoffDelay(this.failures, this.random);
+      this.failures++;
+      this.retryAt = performance.now() + delay;
+      this.report(error, delay);
+      // With a valid code on screen, the retry happens behind it.
+      this.host.requestUpdate();
+    } else {
+      this.code = null;
+      this.retryAt = null;
+      this.setState(AccessState.error);
+      this.report(error, null);
+    }
+  }
+
+  private expire(code: ShownCode): void {
+    this.code = null;
+    this.setState(AccessState.expired);
+    this.announce<ExpiredDetail>(EXPIRED_EVENT, { expiresAt: code.expiresAt });
+  }
+
+  private encode(content: string): QrImage | null {
+    try {
+      return qrImage(content, this.host.errorCorrection);
+    } catch {
+      return null;
+    }
+  }
+
+  private report(error: AccessCodeError, retryInMs: number | null): void {
+    const detail: ErrorDetail = { kind: error.kind, retryInMs, message: error.message };
+    if (error.status !== undefined) detail.status = error.status;
+    this.error = detail;
+    this.announce<ErrorDetail>(ERROR_EVENT, detail);
+  }
+
+  private setState(state: AccessState): void {
+    this.state = state;
+    this.host.requestUpdate();
+  }
+
+  /** Dispatches once the render it describes is on screen. */
+  private announce<T>(type: string, detail: T): void {
+    const host = this.host;
+    void host.updateComplete.then(() => {
+      host.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+    });
+  }
+
+  private cancelRequest(): void {
+    this.generation++;
+    this.abort?.abort();
+    this.abort = null;
+    this.inFlight = null;
+  }
+
+  private setTimer(name: TimerName, delay: number, then?: () => void): void {
+    // Rounded up, so a timer never fires before the moment it stands for.
+    this.timers.set(
+      name,
+      setTimeout(() => {
+        this.timers.delete(name);
+        then?.();
+        this.plan();
+      }, Math.max(1, Math.ceil(delay))),
+    );
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,167 @@
+import sinon from 'sinon';
+import '../src/define.js';
+import type { GymAccessQr } from '../src/index.js';
+
+/** A device clock that is correct, unless a test says otherwise. */
+export const START = Date.parse('2026-03-02T07:00:00Z');
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** A 200 response as the partner backend sends it, with a `Date` header unless `date: null`. */
+export function codeResponse(
+  body: Record<string, unknown>,
+  { date = Date.now(), status = 200, headers = {} }: { date?: number | null; status?: number; headers?: Record<string, string> } = {},
+): Response {
+  const all: Record<string, string> = { 'Content-Type': 'application/json', ...headers };
+  if (date !== null) all.Date = new Date(date).toUTCString();
+  return new Response(JSON.stringify(body), { status, headers: all });
+}
+
+/** A code that expires `lifetimeMs` from now on the server's clock (the device's, unless `serverNow` is given). */
+export function freshCode(content: string, lifetimeMs = 30_000, serverNow = Date.now()): Response {
+  return codeResponse({ format: 'QR_CODE', content, expiresAt: iso(serverNow + lifetimeMs) }, { date: serverNow });
+}
+
+export function errorResponse(status: number, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error: 'nope' }), { status, headers });
+}
+
+export interface FetchCall {
+  url: string;
+  init: RequestInit;
+  /** performance.now() when fetch was called. */
+  at: number;
+  respond(response: Response): Promise<void>;
+  fail(error?: Error): Promise<void>;
+  aborted(): boolean;
+}
+
+/**
+ * Replaces window.fetch with a stub whose calls the test answers by hand,
+ * each with a real Response. `settle` lets the element's promises run.
+ */
+export function stubFetch(settle: () => Promise<void>) {
+  const calls: FetchCall[] = [];
+  const stub = sinon.stub(window, 'fetch').callsFake((input, init = {}) => {
+    return new Promise<Response>((resolve, reject) => {
+      const signal = init.signal;
+      signal?.addEventListener('abort', () => reject(signal.reason ?? new DOMException('Aborted', 'AbortError')));
+      calls.push({
+        url: String(input),
+        init,
+        at: performance.now(),
+        async respond(response) {
+          resolve(response);
+          await settle();
+        },
+        async fail(error = new TypeError('Failed to fetch')) {
+          reject(error);
+          await settle();
+        },
+        aborted: () => Boolean(signal?.aborted),
+      });
+    });
+  });
+  return {
+    calls,
+    stub,
+    get last(): FetchCall {
+      const call = calls.at(-1);
+      if (!call) throw new Error('no request was sent');
+      return call;
+    },
+  };
+}
+
+export async function mount(attributes: Record<string, string>, parent: HTMLElement = document.body): Promise<GymAccessQr> {
+  const el = document.createElement('gym-access-qr');
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  parent.append(el);
+  await el.updateComplete;
+  return el;
+}
+
+export function qrPathOf(el: GymAccessQr): string | null {
+  return el.shadowRoot!.querySelector('svg.qr path.dark')?.getAttribute('d') ?? null;
+}
+
+export function visibleText(el: GymAccessQr): string {
+  return (el.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Collects the element's events of one type. */
+export function record<K extends keyof GlobalEventHandlersEventMap>(el: EventTarget, type: K): GlobalEventHandlersEventMap[K][] {
+  const seen: GlobalEventHandlersEventMap[K][] = [];
+  el.addEventListener(type, (event) => seen.push(event as GlobalEventHandlersEventMap[K]));
+  return seen;
+}
+
+/** Makes document.visibilityState report `state` and fires visibilitychange. */
+export function setVisibility(state: DocumentVisibilityState): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+/**
+ * Back to a visible page. The runner opens test files in parallel tabs, and a
+ * background tab is `hidden`: the element would rightly do nothing there.
+ */
+export function resetVisibility(): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+}
+
+beforeEach(resetVisibility);
+
+declare global {
+  interface Window {
+    jsQR?: (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+  }
+}
+
+/** jsQR ships as UMD: load it as a classic script. */
+async function loadJsQR() {
+  if (window.jsQR) return window.jsQR;
+  await new Promise<void>((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/node_modules/jsqr/dist/jsQR.js';
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error('could not load jsQR'));
+    document.head.append(script);
+  });
+  return window.jsQR!;
+}
+
+/**
+ * Reads the element's QR as a scanner would: the SVG, with the colours the
+ * page's CSS gave it, drawn on a canvas and decoded by jsQR (an independent decoder).
+ */
+export async function decodeShownQr(el: GymAccessQr, pixels = 400): Promise<string | null> {
+  const jsQR = await loadJsQR();
+  const shown = el.shadowRoot!.querySelector<SVGSVGElement>('svg.qr');
+  if (!shown) return null;
+  const copy = shown.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(pixels));
+  copy.setAttribute('height', String(pixels));
+  for (const part of ['.light', '.dark']) {
+    copy.querySelector(part)!.setAttribute('fill', getComputedStyle(shown.querySelector(part)!).fill);
+  }
+  const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = pixels;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0, pixels, pixels);
+    const { data } = context.getImageData(0, 0, pixels, pixels);
+    return jsQR(data, pixels, pixels)?.data ?? null;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
