@@ -108,7 +108,7 @@ export class GymAccessQr extends LitElement {
     this.afterCheckin = 'prompt';
     this.errorCorrection = 'M';
     this.keepAwake = false;
-    this.state = AccessState.idle;
+    this.state = 'idle';
     this.requestHeaders = undefined;
     this.strings = undefined;
   }

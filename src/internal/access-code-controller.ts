@@ -85,80 +85,82 @@ export class AccessCodeController implements ReactiveController {
   /** The last failure while no successful response has come since. */
   error: ErrorDetail | null = null;
 
-  private url: string | null = null;
-  private configKey: string | null = null;
-  private connected = false;
-  private failures = 0;
+  #url: string | null = null;
+  #configKey: string | null = null;
+  #connected = false;
+  #failures = 0;
   /** When the pending retry may go out (`performance.now()`), or `null`. */
-  private retryAt: number | null = null;
-  private inFlight: Promise<void> | null = null;
-  private abort: AbortController | null = null;
+  #retryAt: number | null = null;
+  #inFlight: Promise<void> | null = null;
+  #abort: AbortController | null = null;
   /** Bumped by every request and every reset: only the latest request may write state. */
-  private generation = 0;
-  private readonly timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
+  #generation = 0;
+  readonly #timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
 
-  constructor(
-    private readonly host: AccessCodeHost,
-    private readonly random: () => number = Math.random,
-  ) {
+  readonly #host: AccessCodeHost;
+  readonly #random: () => number;
+
+  constructor(host: AccessCodeHost, random: () => number = Math.random) {
+    this.#host = host;
+    this.#random = random;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.connected = true;
-    document.addEventListener('visibilitychange', this.recheck);
-    window.addEventListener('pageshow', this.recheck);
-    window.addEventListener('online', this.onOnline);
-    if (!this.syncConfig()) this.plan();
+    this.#connected = true;
+    document.addEventListener('visibilitychange', this.#recheck);
+    window.addEventListener('pageshow', this.#recheck);
+    window.addEventListener('online', this.#onOnline);
+    if (!this.#syncConfig()) this.#plan();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    document.removeEventListener('visibilitychange', this.recheck);
-    window.removeEventListener('pageshow', this.recheck);
-    window.removeEventListener('online', this.onOnline);
-    this.cancelRequest();
-    this.clearTimers();
+    this.#connected = false;
+    document.removeEventListener('visibilitychange', this.#recheck);
+    window.removeEventListener('pageshow', this.#recheck);
+    window.removeEventListener('online', this.#onOnline);
+    this.#cancelRequest();
+    this.#clearTimers();
   }
 
   hostUpdate(): void {
-    this.syncConfig();
+    this.#syncConfig();
     const code = this.code;
-    if (code && this.host.errorCorrection !== this.level) {
-      this.level = this.host.errorCorrection;
-      code.qr = this.encode(code.content) ?? code.qr;
+    if (code && this.#host.errorCorrection !== this.#level) {
+      this.#level = this.#host.errorCorrection;
+      code.qr = this.#encode(code.content) ?? code.qr;
     }
   }
 
-  private level: ErrorCorrectionLevel = 'M';
+  #level: ErrorCorrectionLevel = 'M';
 
   /** Fetch a new code now, whatever the schedule; resolves when that request has settled. */
   refresh(): Promise<void> {
-    if (this.url === null) {
-      this.configKey = null;
-      this.syncConfig();
-      if (this.url === null) return Promise.resolve();
+    if (this.#url === null) {
+      this.#configKey = null;
+      this.#syncConfig();
+      if (this.#url === null) return Promise.resolve();
     }
-    if (this.inFlight) return this.inFlight;
-    this.failures = 0;
-    this.retryAt = null;
-    const request = this.request();
-    this.plan();
+    if (this.#inFlight) return this.#inFlight;
+    this.#failures = 0;
+    this.#retryAt = null;
+    const request = this.#request();
+    this.#plan();
     return request;
   }
 
   /** The shown code is dead (used at the gate, revoked): hide it at once and say so. */
   invalidate(reason: string, at: Date = new Date()): void {
-    if (this.url === null) return;
-    this.cancelRequest();
+    if (this.#url === null) return;
+    this.#cancelRequest();
     this.code = null;
-    this.retryAt = null;
-    this.failures = 0;
+    this.#retryAt = null;
+    this.#failures = 0;
     this.error = null;
-    this.setState(AccessState.invalidated);
-    this.announce<InvalidatedDetail>(INVALIDATED_EVENT, { reason, at: at.toISOString() });
-    if (this.host.afterCheckin === 'refresh') void this.refresh();
-    else this.plan();
+    this.#setState(AccessState.invalidated);
+    this.#announce<InvalidatedDetail>(INVALIDATED_EVENT, { reason, at: at.toISOString() });
+    if (this.#host.afterCheckin === 'refresh') void this.refresh();
+    else this.#plan();
   }
 
   /** Milliseconds the shown code has left, or 0. */
@@ -166,105 +168,105 @@ export class AccessCodeController implements ReactiveController {
     return this.code ? Math.max(0, this.code.deadline - now) : 0;
   }
 
-  private readonly recheck = (): void => this.plan();
+  readonly #recheck = (): void => this.#plan();
 
-  private readonly onOnline = (): void => {
+  readonly #onOnline = (): void => {
     // The network is back: a pending retry goes now, unless the server asked us to wait.
-    if (this.retryAt !== null && this.error?.kind !== 'rate-limited') this.retryAt = performance.now();
-    this.plan();
+    if (this.#retryAt !== null && this.error?.kind !== 'rate-limited') this.#retryAt = performance.now();
+    this.#plan();
   };
 
   /** Applies a changed `customer-id` or `token-endpoint`; returns whether it did. */
-  private syncConfig(): boolean {
-    const { customerId, tokenEndpoint } = this.host;
+  #syncConfig(): boolean {
+    const { customerId, tokenEndpoint } = this.#host;
     const key = `${customerId}\n${tokenEndpoint}`;
-    if (key === this.configKey) return false;
-    this.configKey = key;
+    if (key === this.#configKey) return false;
+    this.#configKey = key;
     // The old customer's code and requests must not outlive the change.
-    this.cancelRequest();
+    this.#cancelRequest();
     this.code = null;
     this.error = null;
-    this.failures = 0;
-    this.retryAt = null;
-    this.level = this.host.errorCorrection;
+    this.#failures = 0;
+    this.#retryAt = null;
+    this.#level = this.#host.errorCorrection;
     const config = resolveEndpoint(tokenEndpoint ?? '', customerId ?? '', document.baseURI);
-    this.url = config.status === 'ready' ? config.url : null;
+    this.#url = config.status === 'ready' ? config.url : null;
     if (config.status === 'invalid') {
-      this.setState(AccessState.error);
-      this.report(new AccessCodeError('config', config.message), null);
+      this.#setState(AccessState.error);
+      this.#report(new AccessCodeError('config', config.message), null);
     } else {
-      this.setState(config.status === 'idle' ? AccessState.idle : AccessState.loading);
+      this.#setState(config.status === 'idle' ? AccessState.idle : AccessState.loading);
     }
-    this.plan();
+    this.#plan();
     return true;
   }
 
   /** Clears every timer and sets the ones the current situation needs; starts a request when one is due. */
-  private plan(): void {
-    this.clearTimers();
-    if (!this.connected || this.url === null) return;
+  #plan(): void {
+    this.#clearTimers();
+    if (!this.#connected || this.#url === null) return;
     const now = performance.now();
     const code = this.code;
     if (code && now >= code.deadline) {
-      this.expire(code);
-      return this.plan();
+      this.#expire(code);
+      return this.#plan();
     }
     // Nothing runs while the page is hidden; visibilitychange brings us back here.
     if (document.visibilityState === 'hidden') return;
     if (code) {
-      this.setTimer('expiry', code.deadline - now);
+      this.#setTimer('expiry', code.deadline - now);
       // Re-render when the shown whole seconds change, no more often.
       const toNextSecond = (code.deadline - now) % 1000 || 1000;
-      this.setTimer('tick', toNextSecond, () => this.host.requestUpdate());
+      this.#setTimer('tick', toNextSecond, () => this.#host.requestUpdate());
     }
-    if (this.inFlight) return;
+    if (this.#inFlight) return;
     // These wait for refresh() or a changed attribute.
     if (this.state === AccessState.error || this.state === AccessState.invalidated) return;
-    const dueAt = this.retryAt ?? code?.refreshAt ?? now;
-    if (dueAt <= now) void this.request();
-    else this.setTimer('fetch', dueAt - now);
+    const dueAt = this.#retryAt ?? code?.refreshAt ?? now;
+    if (dueAt <= now) void this.#request();
+    else this.#setTimer('fetch', dueAt - now);
   }
 
-  private request(): Promise<void> {
-    const generation = ++this.generation;
+  #request(): Promise<void> {
+    const generation = ++this.#generation;
     const abort = new AbortController();
-    this.abort = abort;
-    this.retryAt = null;
-    if (!this.code && this.state !== AccessState.expired) this.setState(AccessState.loading);
-    const url = this.url!;
+    this.#abort = abort;
+    this.#retryAt = null;
+    if (!this.code && this.state !== AccessState.expired) this.#setState(AccessState.loading);
+    const url = this.#url!;
     const run = async () => {
       try {
-        const headers = await resolveHeaders(this.host.requestHeaders);
-        if (generation !== this.generation) return;
+        const headers = await resolveHeaders(this.#host.requestHeaders);
+        if (generation !== this.#generation) return;
         const sentAt = performance.now();
         const response = await requestAccessCode({
           url,
           headers,
-          credentials: this.host.credentials,
+          credentials: this.#host.credentials,
           signal: abort.signal,
         });
-        if (generation !== this.generation) return;
-        this.accept(response.code, response.serverDateMs, sentAt);
+        if (generation !== this.#generation) return;
+        this.#accept(response.code, response.serverDateMs, sentAt);
       } catch (error) {
-        if (generation !== this.generation) return;
-        this.fail(
+        if (generation !== this.#generation) return;
+        this.#fail(
           error instanceof AccessCodeError ? error : new AccessCodeError('network', 'access code request failed'),
         );
       } finally {
-        if (generation === this.generation) {
-          this.inFlight = null;
-          this.abort = null;
-          this.plan();
+        if (generation === this.#generation) {
+          this.#inFlight = null;
+          this.#abort = null;
+          this.#plan();
         }
       }
     };
     const running = run();
     // run() may have settled synchronously in theory; only record it if it is still ours.
-    if (generation === this.generation) this.inFlight = running;
+    if (generation === this.#generation) this.#inFlight = running;
     return running;
   }
 
-  private accept(
+  #accept(
     code: { content: string; expiresAt: string | null; expiresAtMs: number | null },
     serverDateMs: number | null,
     sentAt: number,
@@ -274,99 +276,99 @@ export class AccessCodeController implements ReactiveController {
       expiresAtMs: code.expiresAtMs,
       serverDateMs,
       deviceNowMs,
-      fallbackMs: seconds(this.host.fallbackRefresh, 15),
+      fallbackMs: seconds(this.#host.fallbackRefresh, 15),
     });
     if (lifetime <= 0) {
       throw new AccessCodeError('invalid-response', 'access code response has an expiresAt that is not in the future');
     }
-    const qr = this.encode(code.content);
+    const qr = this.#encode(code.content);
     if (!qr) throw new AccessCodeError('invalid-response', 'access code content does not fit a QR code');
     this.code = {
       content: code.content,
       expiresAt: code.expiresAt,
       sentAt,
       deadline: sentAt + lifetime,
-      refreshAt: sentAt + refreshDelay(lifetime, seconds(this.host.refreshLead, 5)),
+      refreshAt: sentAt + refreshDelay(lifetime, seconds(this.#host.refreshLead, 5)),
       issuedAt: serverDateMs ?? deviceNowMs,
       qr,
     };
     this.error = null;
-    this.failures = 0;
-    this.setState(AccessState.active);
-    this.announce<RefreshDetail>(REFRESH_EVENT, { expiresAt: code.expiresAt, format: 'QR_CODE' });
+    this.#failures = 0;
+    this.#setState(AccessState.active);
+    this.#announce<RefreshDetail>(REFRESH_EVENT, { expiresAt: code.expiresAt, format: 'QR_CODE' });
   }
 
-  private fail(error: AccessCodeError): void {
+  #fail(error: AccessCodeError): void {
     if (isRetried(error)) {
-      const delay = error.retryAfterMs ?? backoffDelay(this.failures, this.random);
-      this.failures++;
-      this.retryAt = performance.now() + delay;
-      this.report(error, delay);
+      const delay = error.retryAfterMs ?? backoffDelay(this.#failures, this.#random);
+      this.#failures++;
+      this.#retryAt = performance.now() + delay;
+      this.#report(error, delay);
       // With a valid code on screen, the retry happens behind it.
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     } else {
       this.code = null;
-      this.retryAt = null;
-      this.setState(AccessState.error);
-      this.report(error, null);
+      this.#retryAt = null;
+      this.#setState(AccessState.error);
+      this.#report(error, null);
     }
   }
 
-  private expire(code: ShownCode): void {
+  #expire(code: ShownCode): void {
     this.code = null;
-    this.setState(AccessState.expired);
-    this.announce<ExpiredDetail>(EXPIRED_EVENT, { expiresAt: code.expiresAt });
+    this.#setState(AccessState.expired);
+    this.#announce<ExpiredDetail>(EXPIRED_EVENT, { expiresAt: code.expiresAt });
   }
 
-  private encode(content: string): QrImage | null {
+  #encode(content: string): QrImage | null {
     try {
-      return qrImage(content, this.host.errorCorrection);
+      return qrImage(content, this.#host.errorCorrection);
     } catch {
       return null;
     }
   }
 
-  private report(error: AccessCodeError, retryInMs: number | null): void {
+  #report(error: AccessCodeError, retryInMs: number | null): void {
     const detail: ErrorDetail = { kind: error.kind, retryInMs, message: error.message };
     if (error.status !== undefined) detail.status = error.status;
     this.error = detail;
-    this.announce<ErrorDetail>(ERROR_EVENT, detail);
+    this.#announce<ErrorDetail>(ERROR_EVENT, detail);
   }
 
-  private setState(state: AccessState): void {
+  #setState(state: AccessState): void {
     this.state = state;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Dispatches once the render it describes is on screen. */
-  private announce<T>(type: string, detail: T): void {
-    const host = this.host;
+  #announce<T>(type: string, detail: T): void {
+    const host = this.#host;
     void host.updateComplete.then(() => {
       host.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
     });
   }
 
-  private cancelRequest(): void {
-    this.generation++;
-    this.abort?.abort();
-    this.abort = null;
-    this.inFlight = null;
+  #cancelRequest(): void {
+    this.#generation++;
+    this.#abort?.abort();
+    this.#abort = null;
+    this.#inFlight = null;
   }
 
-  private setTimer(name: TimerName, delay: number, then?: () => void): void {
+  #setTimer(name: TimerName, delay: number, then?: () => void): void {
     // Rounded up, so a timer never fires before the moment it stands for.
-    this.timers.set(
+    this.#timers.set(
       name,
       setTimeout(() => {
-        this.timers.delete(name);
+        this.#timers.delete(name);
         then?.();
-        this.plan();
+        this.#plan();
       }, Math.max(1, Math.ceil(delay))),
     );
   }
 
-  private clearTimers(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+  #clearTimers(): void {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
   }
 }

@@ -1,0 +1,329 @@
+// A stand-in for a partner backend in front of the Magicline Open API, for
+// the demo (`npm start`) and the end-to-end tests. Plain Node, no framework:
+// `createMockOpenApi().handle(req, res)` answers its routes and returns
+// false for anything else, so Vite and @web/test-runner can both mount it.
+//
+//   GET  /v1/customers/{id}/access-code  a fresh 19-digit code, `Date` header, expiresAt ahead
+//   GET  /v1/customers/{id}/events       Server-Sent Events: check-in webhooks for that customer
+//   POST /gate/scan                      {content} -> granted / denied (unknown, expired, used)
+//   POST /webhooks/magicline             a Magicline webhook (X-API-KEY), relayed to the stream
+//   GET  /mock/settings, POST /mock/settings   lifetime, fault, single-use, per customer or for all
+//   GET  /mock/current-code?customerId=   the newest code issued to a customer (the gate's "scan" button)
+
+import { randomInt, randomUUID } from 'node:crypto';
+
+/** @typedef {'none' | 'server-error' | 'rate-limited' | 'unauthorized' | 'forbidden' | 'not-found' | 'invalid-json' | 'wrong-format' | 'no-expires' | 'slow' | 'drop'} Fault */
+
+/**
+ * @typedef {object} MockSettings
+ * @property {number} lifetimeSeconds  how long each issued code lives
+ * @property {Fault} fault             what the access-code endpoint does instead of answering well
+ * @property {boolean} singleUse       whether a granted code is used up at once
+ * @property {number} retryAfterSeconds  the Retry-After sent with `rate-limited`
+ */
+
+/** @type {MockSettings} */
+export const DEFAULT_SETTINGS = { lifetimeSeconds: 30, fault: 'none', singleUse: true, retryAfterSeconds: 3 };
+
+const FAULTS = ['none', 'server-error', 'rate-limited', 'unauthorized', 'forbidden', 'not-found', 'invalid-json', 'wrong-format', 'no-expires', 'slow', 'drop'];
+const CUSTOMER_PATH = /^\/v1\/customers\/([0-9]{1,19})\/(access-code|events)$/;
+const MAX_BODY = 64 * 1024;
+
+/**
+ * @param {{ apiKey?: string, now?: () => number }} [options]
+ *   apiKey: what `POST /webhooks/magicline` expects in `X-API-KEY`;
+ *   now: the server's clock (epoch ms).
+ */
+export function createMockOpenApi(options = {}) {
+  const apiKey = options.apiKey ?? 'demo-api-key';
+  const now = options.now ?? Date.now;
+  /** @type {MockSettings} */
+  let defaults = { ...DEFAULT_SETTINGS };
+  /** @type {Map<string, Partial<MockSettings>>} */
+  const overrides = new Map();
+  /** @type {Map<string, { customerId: string, expiresAt: number, used: boolean }>} */
+  const codes = new Map();
+  /** @type {Map<string, string>} newest code per customer */
+  const newest = new Map();
+  /** @type {Map<string, Set<import('node:http').ServerResponse>>} */
+  const streams = new Map();
+
+  /** @param {string} [customerId] @returns {MockSettings} */
+  const settingsFor = (customerId) => ({ ...defaults, ...(customerId ? overrides.get(customerId) : {}) });
+
+  /** Forgets codes that ran out a while ago, so a long demo session does not grow without bound. */
+  function prune() {
+    const cutoff = now() - 10 * 60_000;
+    for (const [content, code] of codes) if (code.expiresAt < cutoff) codes.delete(content);
+  }
+
+  /** @param {string} customerId */
+  function issue(customerId) {
+    prune();
+    const { lifetimeSeconds } = settingsFor(customerId);
+    let content = '';
+    do {
+      // 19 digits, the first never 0, like a real access code.
+      content = String(randomInt(1, 10)) + Array.from({ length: 18 }, () => randomInt(0, 10)).join('');
+    } while (codes.has(content));
+    const expiresAt = now() + lifetimeSeconds * 1000;
+    codes.set(content, { customerId, expiresAt, used: false });
+    newest.set(customerId, content);
+    return { format: 'QR_CODE', expiresAt: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'), content };
+  }
+
+  /**
+   * Sends a webhook body to every open stream of its customer.
+   * @param {{ entityId: number | string, uuid: string, payload: unknown[] }} body
+   */
+  function relay(body) {
+    const listeners = streams.get(String(body.entityId));
+    if (!listeners) return 0;
+    const frame = `data: ${JSON.stringify(body)}\n\n`;
+    for (const res of listeners) res.write(frame);
+    return listeners.size;
+  }
+
+  /** @param {string} customerId */
+  function checkin(customerId) {
+    return relay({
+      entityId: Number(customerId),
+      uuid: randomUUID(),
+      payload: [{ timestamp: now(), type: 'CUSTOMER_CHECKIN', content: {} }],
+    });
+  }
+
+  /** @param {string} content */
+  function scan(content) {
+    const code = codes.get(content);
+    if (!code) return { status: 403, body: { result: 'denied', reason: 'unknown' } };
+    if (code.used) return { status: 403, body: { result: 'denied', reason: 'used' } };
+    if (now() >= code.expiresAt) return { status: 403, body: { result: 'denied', reason: 'expired' } };
+    if (settingsFor(code.customerId).singleUse) code.used = true;
+    checkin(code.customerId);
+    return { status: 200, body: { customerId: code.customerId, result: 'granted' } };
+  }
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @returns {Promise<boolean>} whether the request was one of ours
+   */
+  async function handle(req, res) {
+    const url = new URL(req.url ?? '/', 'http://mock.local');
+    const method = req.method ?? 'GET';
+    const match = CUSTOMER_PATH.exec(url.pathname);
+
+    if (match && match[2] === 'access-code' && method === 'GET') {
+      await answerAccessCode(res, /** @type {string} */ (match[1]));
+      return true;
+    }
+    if (match && match[2] === 'events' && method === 'GET') {
+      openStream(req, res, /** @type {string} */ (match[1]));
+      return true;
+    }
+    if (url.pathname === '/gate/scan' && method === 'POST') {
+      const body = await readJson(req);
+      if (!body || typeof body.content !== 'string') return send(res, 400, { error: 'expected {"content": "…"}' });
+      const { status, body: answer } = scan(body.content);
+      return send(res, status, answer);
+    }
+    if (url.pathname === '/webhooks/magicline' && method === 'POST') {
+      if (req.headers['x-api-key'] !== apiKey) return send(res, 401, { error: 'invalid X-API-KEY' });
+      const body = await readJson(req);
+      if (!isWebhook(body)) return send(res, 400, { error: 'expected a Magicline webhook body' });
+      // Answer at once: Magicline waits 5 s at most and does not retry.
+      relay(body);
+      return send(res, 200, { received: true });
+    }
+    if (url.pathname === '/mock/settings') {
+      const customerId = url.searchParams.get('customerId') ?? undefined;
+      if (method === 'POST') {
+        const body = await readJson(req);
+        const patch = body && validSettings(body);
+        if (!patch) return send(res, 400, { error: `expected settings: lifetimeSeconds 1-3600, fault one of ${FAULTS.join(', ')}, singleUse boolean` });
+        if (customerId) overrides.set(customerId, { ...overrides.get(customerId), ...patch });
+        else defaults = { ...defaults, ...patch };
+      }
+      return send(res, 200, settingsFor(customerId));
+    }
+    if (url.pathname === '/mock/current-code' && method === 'GET') {
+      const content = newest.get(url.searchParams.get('customerId') ?? '');
+      return content ? send(res, 200, { content }) : send(res, 404, { error: 'no code issued to that customer yet' });
+    }
+    return false;
+  }
+
+  /** @param {import('node:http').ServerResponse} res @param {string} customerId */
+  async function answerAccessCode(res, customerId) {
+    const { fault, retryAfterSeconds } = settingsFor(customerId);
+    const headers = {
+      'Cache-Control': 'no-store',
+      // A cross-origin page may read the server's clock: the element trusts it over the device's.
+      'Access-Control-Expose-Headers': 'Date',
+    };
+    switch (fault) {
+      case 'server-error':
+        return send(res, 503, { error: 'upstream unavailable' }, headers);
+      case 'rate-limited':
+        return send(res, 429, { error: 'rate limit exceeded' }, { ...headers, 'Retry-After': String(retryAfterSeconds) });
+      case 'unauthorized':
+        return send(res, 401, { error: 'not signed in' }, headers);
+      case 'forbidden':
+        return send(res, 403, { error: 'not your customer id' }, headers);
+      case 'not-found':
+        return send(res, 404, { error: 'customer not found' }, headers);
+      case 'invalid-json':
+        res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+        res.end('{"format": "QR_CODE", "content": ');
+        return;
+      case 'wrong-format':
+        return send(res, 200, { ...issue(customerId), format: 'BARCODE' }, headers);
+      case 'no-expires': {
+        const { format, content } = issue(customerId);
+        return send(res, 200, { format, content }, headers);
+      }
+      case 'slow':
+        // Longer than the element's 10 s timeout.
+        await new Promise((resolve) => setTimeout(resolve, 12_000));
+        if (res.destroyed) return;
+        return send(res, 200, issue(customerId), headers);
+      case 'drop':
+        res.socket?.destroy();
+        return;
+      default:
+        return send(res, 200, issue(customerId), headers);
+    }
+  }
+
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {string} customerId */
+  function openStream(req, res, customerId) {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write('retry: 2000\n\n');
+    let listeners = streams.get(customerId);
+    if (!listeners) streams.set(customerId, (listeners = new Set()));
+    listeners.add(res);
+    // A comment now and then keeps proxies from closing an idle stream.
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      listeners.delete(res);
+      if (listeners.size === 0) streams.delete(customerId);
+    });
+  }
+
+  return {
+    handle,
+    /** Ends every open event stream (for shutting a server down). */
+    close() {
+      for (const listeners of streams.values()) for (const res of listeners) res.end();
+      streams.clear();
+    },
+    /** For tests and the gate: what a scan of `content` answers. */
+    scan,
+    issue,
+  };
+}
+
+/** @param {unknown} body */
+function isWebhook(body) {
+  if (!body || typeof body !== 'object') return false;
+  const { entityId, uuid, payload } = /** @type {Record<string, unknown>} */ (body);
+  return (
+    (typeof entityId === 'number' || (typeof entityId === 'string' && /^[0-9]{1,19}$/.test(entityId))) &&
+    typeof uuid === 'string' &&
+    Array.isArray(payload) &&
+    payload.every((event) => event && typeof event === 'object' && typeof event.type === 'string' && typeof event.timestamp === 'number')
+  );
+}
+
+/** @param {Record<string, unknown>} body @returns {Partial<MockSettings> | null} */
+function validSettings(body) {
+  /** @type {Partial<MockSettings>} */
+  const patch = {};
+  if ('lifetimeSeconds' in body) {
+    const value = Number(body.lifetimeSeconds);
+    if (!Number.isFinite(value) || value < 1 || value > 3600) return null;
+    patch.lifetimeSeconds = value;
+  }
+  if ('fault' in body) {
+    if (!FAULTS.includes(/** @type {string} */ (body.fault))) return null;
+    patch.fault = /** @type {Fault} */ (body.fault);
+  }
+  if ('singleUse' in body) {
+    if (typeof body.singleUse !== 'boolean') return null;
+    patch.singleUse = body.singleUse;
+  }
+  if ('retryAfterSeconds' in body) {
+    const value = Number(body.retryAfterSeconds);
+    if (!Number.isInteger(value) || value < 0 || value > 3600) return null;
+    patch.retryAfterSeconds = value;
+  }
+  return patch;
+}
+
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<any>} the parsed body, or null */
+async function readJson(req) {
+  let size = 0;
+  const chunks = [];
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ * @param {Record<string, string>} [headers]
+ * @returns {true}
+ */
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+  return true;
+}
+
+/** The mock as Koa middleware, for @web/test-runner and @web/dev-server. */
+export function mockOpenApiMiddleware(options) {
+  const mock = createMockOpenApi(options);
+  /** @param {any} ctx @param {() => Promise<unknown>} next */
+  return async (ctx, next) => {
+    ctx.respond = false;
+    if (await mock.handle(ctx.req, ctx.res)) return;
+    ctx.respond = true;
+    return next();
+  };
+}
+
+/** The mock as a Vite plugin, for `npm start`. */
+export function mockOpenApiPlugin(options) {
+  const mock = createMockOpenApi(options);
+  return {
+    name: 'gym-access-qr-mock-open-api',
+    /** @param {import('vite').ViteDevServer} server */
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        mock.handle(req, res).then((handled) => handled || next(), next);
+      });
+      server.httpServer?.on('close', () => mock.close());
+    },
+    /** @param {import('vite').PreviewServer} server */
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        mock.handle(req, res).then((handled) => handled || next(), next);
+      });
+    },
+  };
+}

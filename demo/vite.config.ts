@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import { mockOpenApiPlugin } from './mock-open-api.js';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** The demo lives in demo/, next to the sources it imports; `/` leads there. */
+const demoHome: Plugin = {
+  name: 'gym-access-qr-demo-home',
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      if (req.url !== '/' && req.url !== '/index.html') return next();
+      res.writeHead(302, { Location: '/demo/' });
+      res.end();
+    });
+  },
+};
+
+/** `npm start`: the demo pages, with the mock partner backend on the same origin. */
+export default defineConfig({
+  root,
+  plugins: [demoHome, mockOpenApiPlugin()],
+  server: { host: true, port: 5173 },
+});

@@ -1,0 +1,15 @@
+// Prints the drop-in bundles' sizes and fails when one is over budget.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+/** Bytes, gzipped at level 9, that a phone downloads for the element. */
+const BUDGET = 25_000;
+let over = false;
+for (const file of ['dist/gym-access-qr.js', 'dist/gym-access-qr.iife.js']) {
+  const source = readFileSync(file);
+  const gzipped = gzipSync(source, { level: 9 }).length;
+  const verdict = gzipped <= BUDGET ? 'ok' : 'OVER BUDGET';
+  if (gzipped > BUDGET) over = true;
+  console.log(`${file}: ${source.length} B minified, ${gzipped} B gzipped (budget ${BUDGET} B) ${verdict}`);
+}
+process.exit(over ? 1 : 0);

@@ -1,0 +1,28 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
+import { mockOpenApiMiddleware } from './demo/mock-open-api.js';
+import { summaryReporter } from './scripts/summary-reporter.mjs';
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  // Two cores: one browser, a few pages at a time.
+  concurrency: 2,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  // The demo's mock Open API, so end-to-end tests talk to a real HTTP server.
+  middleware: [mockOpenApiMiddleware()],
+  reporters: [defaultReporter(), summaryReporter()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+    }),
+  ],
+  // Lit's dev build checks templates in the tests; its one-line banner is noise.
+  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
+  testFramework: {
+    config: { timeout: 10000 },
+  },
+};
