@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { AccessCodeController, AccessState, type ShownCode } from './internal/access-code-controller.js';
+import { CheckinStreamController } from './internal/checkin-stream-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
 import type { ErrorCorrectionLevel } from './internal/qr.js';
 import type { RequestHeadersSource } from './internal/request.js';
@@ -99,6 +100,8 @@ export class GymAccessQr extends LitElement {
 
   constructor() {
     super();
+    // Check-ins from events-endpoint take the shown code away.
+    new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
     this.customerId = '';
     this.tokenEndpoint = '';
     this.refreshLead = 5;
@@ -200,9 +203,11 @@ export class GymAccessQr extends LitElement {
       case AccessState.idle:
         return html`<div part="frame" class="frame"></div>`;
       case AccessState.invalidated:
-        checkedIn = true;
-        text = strings.checkedIn;
-        action = this.afterCheckin === 'prompt' ? strings.newCode : null;
+        checkedIn = this.access.invalidation?.reason === 'checkin';
+        text = checkedIn ? strings.checkedIn : strings.manualInvalidated;
+        // The confirmation stays while the next code loads (at once with after-checkin="refresh").
+        busy = this.access.busy;
+        action = busy && !this.access.error ? null : strings.newCode;
         break;
       case AccessState.error:
         text =

@@ -10,6 +10,7 @@ import {
   type InvalidatedDetail,
   type RefreshDetail,
 } from '../events.js';
+import type { Checkin } from './checkin.js';
 import { resolveEndpoint } from './config.js';
 import { qrImage, type ErrorCorrectionLevel, type QrImage } from './qr.js';
 import { AccessCodeError, requestAccessCode, resolveHeaders, type RequestHeadersSource } from './request.js';
@@ -59,6 +60,9 @@ export interface ShownCode {
   qr: QrImage;
 }
 
+/** A check-in up to this much older than the shown code (server clock) still used it: clocks and relays lag. */
+export const CHECKIN_TOLERANCE_MS = 5_000;
+
 const RETRIED: ReadonlySet<ErrorKind> = new Set(['network', 'timeout', 'invalid-response', 'rate-limited']);
 
 function isRetried(error: AccessCodeError): boolean {
@@ -84,6 +88,8 @@ export class AccessCodeController implements ReactiveController {
   code: ShownCode | null = null;
   /** The last failure while no successful response has come since. */
   error: ErrorDetail | null = null;
+  /** Why the code was taken away, while the state is `invalidated`. */
+  invalidation: InvalidatedDetail | null = null;
 
   #url: string | null = null;
   #configKey: string | null = null;
@@ -91,6 +97,8 @@ export class AccessCodeController implements ReactiveController {
   #failures = 0;
   /** When the pending retry may go out (`performance.now()`), or `null`. */
   #retryAt: number | null = null;
+  /** Set by a failure that is not retried and by a prompted check-in: nothing is fetched until refresh(). */
+  #waitForUser = false;
   #inFlight: Promise<void> | null = null;
   #abort: AbortController | null = null;
   /** Bumped by every request and every reset: only the latest request may write state. */
@@ -134,6 +142,11 @@ export class AccessCodeController implements ReactiveController {
 
   #level: ErrorCorrectionLevel = 'M';
 
+  /** Whether a request is in flight or a retry is scheduled. */
+  get busy(): boolean {
+    return this.#inFlight !== null || this.#retryAt !== null;
+  }
+
   /** Fetch a new code now, whatever the schedule; resolves when that request has settled. */
   refresh(): Promise<void> {
     if (this.#url === null) {
@@ -144,6 +157,7 @@ export class AccessCodeController implements ReactiveController {
     if (this.#inFlight) return this.#inFlight;
     this.#failures = 0;
     this.#retryAt = null;
+    this.#waitForUser = false;
     const request = this.#request();
     this.#plan();
     return request;
@@ -157,15 +171,18 @@ export class AccessCodeController implements ReactiveController {
     this.#retryAt = null;
     this.#failures = 0;
     this.error = null;
+    this.invalidation = { reason, at: at.toISOString() };
     this.#setState(AccessState.invalidated);
-    this.#announce<InvalidatedDetail>(INVALIDATED_EVENT, { reason, at: at.toISOString() });
-    if (this.#host.afterCheckin === 'refresh') void this.refresh();
-    else this.#plan();
+    this.#announce<InvalidatedDetail>(INVALIDATED_EVENT, this.invalidation);
+    this.#waitForUser = this.#host.afterCheckin !== 'refresh';
+    this.#plan();
   }
 
-  /** Milliseconds the shown code has left, or 0. */
-  remaining(now = performance.now()): number {
-    return this.code ? Math.max(0, this.code.deadline - now) : 0;
+  /** A check-in from the event stream: it used the shown code unless it happened before that code was issued. */
+  checkin({ timestamp }: Checkin): void {
+    const code = this.code;
+    if (!code || timestamp < code.issuedAt - CHECKIN_TOLERANCE_MS) return;
+    this.invalidate('checkin', new Date(timestamp));
   }
 
   readonly #recheck = (): void => this.#plan();
@@ -188,6 +205,8 @@ export class AccessCodeController implements ReactiveController {
     this.error = null;
     this.#failures = 0;
     this.#retryAt = null;
+    this.#waitForUser = false;
+    this.invalidation = null;
     this.#level = this.#host.errorCorrection;
     const config = resolveEndpoint(tokenEndpoint ?? '', customerId ?? '', document.baseURI);
     this.#url = config.status === 'ready' ? config.url : null;
@@ -220,8 +239,7 @@ export class AccessCodeController implements ReactiveController {
       this.#setTimer('tick', toNextSecond, () => this.#host.requestUpdate());
     }
     if (this.#inFlight) return;
-    // These wait for refresh() or a changed attribute.
-    if (this.state === AccessState.error || this.state === AccessState.invalidated) return;
+    if (this.#waitForUser) return;
     const dueAt = this.#retryAt ?? code?.refreshAt ?? now;
     if (dueAt <= now) void this.#request();
     else this.#setTimer('fetch', dueAt - now);
@@ -232,7 +250,9 @@ export class AccessCodeController implements ReactiveController {
     const abort = new AbortController();
     this.#abort = abort;
     this.#retryAt = null;
-    if (!this.code && this.state !== AccessState.expired) this.#setState(AccessState.loading);
+    // Expired and invalidated stay until a code arrives, so their message stays too (now with a spinner).
+    if (this.state === AccessState.idle || this.state === AccessState.error) this.state = AccessState.loading;
+    this.#host.requestUpdate();
     const url = this.#url!;
     const run = async () => {
       try {
@@ -309,6 +329,7 @@ export class AccessCodeController implements ReactiveController {
     } else {
       this.code = null;
       this.#retryAt = null;
+      this.#waitForUser = true;
       this.#setState(AccessState.error);
       this.#report(error, null);
     }

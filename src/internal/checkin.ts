@@ -1,0 +1,46 @@
+import * as z from 'zod/mini';
+
+/** A Magicline webhook body, as the partner backend relays it in an SSE message's `data`. */
+const webhookSchema = z.object({
+  entityId: z.union([z.number(), z.string()]),
+  uuid: z.string().check(z.minLength(1)),
+  payload: z.array(
+    z.object({
+      timestamp: z.number(),
+      type: z.string(),
+    }),
+  ),
+});
+
+export interface Checkin {
+  /** The webhook's `uuid`: the same delivery must count once. */
+  uuid: string;
+  /** When the member checked in, in epoch ms on the server's clock. */
+  timestamp: number;
+}
+
+/**
+ * The first `CUSTOMER_CHECKIN` of `customerId` in an SSE message, or `null`
+ * for anything else: other types, other customers, malformed data.
+ */
+export function checkinFromMessage(data: string, customerId: string): Checkin | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const result = webhookSchema.safeParse(body);
+  if (!result.success) return null;
+  const { entityId, uuid, payload } = result.data;
+  // entityId is an int64: as a JSON number it may have lost digits, so compare the digits as sent.
+  const sent = typeof entityId === 'string' ? entityId : /"entityId"\s*:\s*(\d+)/.exec(data)?.[1];
+  if (sent === undefined || typeof entityId === 'number' && Number(sent) !== entityId) return null;
+  if (withoutLeadingZeros(sent) !== withoutLeadingZeros(customerId)) return null;
+  const event = payload.find((item) => item.type === 'CUSTOMER_CHECKIN');
+  return event ? { uuid, timestamp: event.timestamp } : null;
+}
+
+function withoutLeadingZeros(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
+}
