@@ -9,6 +9,7 @@
 //   POST /webhooks/magicline             a Magicline webhook (X-API-KEY), relayed to the stream
 //   GET  /mock/settings, POST /mock/settings   lifetime, fault, single-use, per customer or for all
 //   GET  /mock/current-code?customerId=   the newest code issued to a customer (the gate's "scan" button)
+//   GET  /mock/streams?customerId=        how many event streams that customer has open
 
 import { randomInt, randomUUID } from 'node:crypto';
 
@@ -146,6 +147,9 @@ export function createMockOpenApi(options = {}) {
         else defaults = { ...defaults, ...patch };
       }
       return send(res, 200, settingsFor(customerId));
+    }
+    if (url.pathname === '/mock/streams' && method === 'GET') {
+      return send(res, 200, { open: streams.get(url.searchParams.get('customerId') ?? '')?.size ?? 0 });
     }
     if (url.pathname === '/mock/current-code' && method === 'GET') {
       const content = newest.get(url.searchParams.get('customerId') ?? '');

@@ -1,0 +1,66 @@
+import { expect, oneEvent } from '@open-wc/testing';
+import type { GymAccessQr } from '../src/index.js';
+import { decodeShownQr, mount, visibleText } from './helpers.js';
+import { configure, openStreams, scan, uniqueCustomer, until } from './server.js';
+
+/**
+ * The whole path on the real mock backend: the element fetches a code, a
+ * gate reads the QR off the screen and scans it, the backend relays the
+ * check-in over SSE, and the member's screen flips.
+ */
+describe('end to end: gate, webhook relay, event stream', () => {
+  let el: GymAccessQr | undefined;
+  afterEach(() => {
+    el?.remove();
+    el = undefined;
+  });
+
+  async function member(customerId: string) {
+    const shown = oneEvent(document.body, 'gym-access-qr-refresh');
+    el = await mount({
+      'customer-id': customerId,
+      'token-endpoint': '/v1/customers/{customerId}/access-code',
+      'events-endpoint': '/v1/customers/{customerId}/events',
+    });
+    await shown;
+    await until(async () => (await openStreams(customerId)) > 0, 5_000, 'the event stream to open');
+    return el;
+  }
+
+  it('single-use: a scan checks the member in, hides the code, and the prompt brings a new one', async () => {
+    const id = uniqueCustomer();
+    await configure(id, { singleUse: true, lifetimeSeconds: 30 });
+    const el = await member(id);
+    const first = await decodeShownQr(el);
+    expect(first).to.match(/^[0-9]{19}$/);
+
+    const invalidated = oneEvent(el, 'gym-access-qr-invalidated');
+    expect(await scan(first!)).to.deep.equal({ status: 200, body: { customerId: id, result: 'granted' } });
+    const { detail } = await invalidated;
+    expect(detail.reason).to.equal('checkin');
+    await el.updateComplete;
+    expect(el.state).to.equal('invalidated');
+    expect(el.shadowRoot!.querySelector('svg.qr') === null, 'the QR is gone').to.equal(true);
+    expect(visibleText(el)).to.equal('You are checked in. Enjoy your workout! Show a new code');
+
+    const next = oneEvent(el, 'gym-access-qr-refresh');
+    el.shadowRoot!.querySelector('button')!.click();
+    await next;
+    const second = await decodeShownQr(el);
+    expect(second).to.match(/^[0-9]{19}$/);
+    expect(second).to.not.equal(first);
+    expect(await scan(first!)).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'used' } });
+    expect((await scan(second!)).body.result).to.equal('granted');
+  });
+
+  it('multi-use: the code stays valid at the gate for a second scan until it expires', async () => {
+    const id = uniqueCustomer();
+    await configure(id, { singleUse: false, lifetimeSeconds: 3 });
+    const el = await member(id);
+    const content = await decodeShownQr(el);
+    expect((await scan(content!)).status).to.equal(200);
+    expect((await scan(content!)).status).to.equal(200);
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    expect(await scan(content!)).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'expired' } });
+  });
+});

@@ -1,0 +1,114 @@
+import { expect } from '@open-wc/testing';
+import { configure, post, scan, uniqueCustomer, until } from './server.js';
+
+describe('mock backend', () => {
+  describe('GET /v1/customers/{id}/access-code', () => {
+    it('issues a 19-digit code with expiresAt ahead, a Date header, and no caching', async () => {
+      const id = uniqueCustomer();
+      const response = await fetch(`/v1/customers/${id}/access-code`);
+      const body = await response.json();
+      expect(response.status).to.equal(200);
+      expect(body.format).to.equal('QR_CODE');
+      expect(body.content).to.match(/^[1-9][0-9]{18}$/);
+      const date = Date.parse(response.headers.get('Date')!);
+      expect(Date.parse(body.expiresAt) - date).to.be.within(29_000, 31_000);
+      expect(response.headers.get('Cache-Control')).to.equal('no-store');
+    });
+
+    it('gives each request a new code', async () => {
+      const id = uniqueCustomer();
+      const [a, b] = await Promise.all([1, 2].map(() => fetch(`/v1/customers/${id}/access-code`).then((r) => r.json())));
+      expect(a.content).to.not.equal(b.content);
+    });
+
+    it('plays the chosen fault for one customer only', async () => {
+      const id = uniqueCustomer();
+      await configure(id, { fault: 'rate-limited', retryAfterSeconds: 3 });
+      const limited = await fetch(`/v1/customers/${id}/access-code`);
+      expect([limited.status, limited.headers.get('Retry-After')]).to.deep.equal([429, '3']);
+      const other = await fetch(`/v1/customers/${uniqueCustomer()}/access-code`);
+      expect(other.status).to.equal(200);
+    });
+
+    it('refuses bad settings', async () => {
+      for (const settings of [{ fault: 'meltdown' }, { lifetimeSeconds: 0 }, { singleUse: 'yes' }]) {
+        expect((await configure(uniqueCustomer(), settings)).status, JSON.stringify(settings)).to.equal(400);
+      }
+    });
+  });
+
+  describe('POST /gate/scan', () => {
+    it('grants a fresh code once in single-use mode, then denies it as used', async () => {
+      const id = uniqueCustomer();
+      const { content } = await fetch(`/v1/customers/${id}/access-code`).then((r) => r.json());
+      expect(await scan(content)).to.deep.equal({ status: 200, body: { customerId: id, result: 'granted' } });
+      expect(await scan(content)).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'used' } });
+    });
+
+    it('denies unknown and expired codes, and a malformed body', async () => {
+      expect(await scan('1111111111111111111')).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'unknown' } });
+      const id = uniqueCustomer();
+      await configure(id, { lifetimeSeconds: 1 });
+      const { content } = await fetch(`/v1/customers/${id}/access-code`).then((r) => r.json());
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await scan(content)).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'expired' } });
+      expect((await post('/gate/scan', '{"content":')).status).to.equal(400);
+      expect((await post('/gate/scan', { content: 42 })).status).to.equal(400);
+    });
+  });
+
+  describe('POST /webhooks/magicline and the event stream', () => {
+    const webhook = (entityId: number) => ({
+      entityId,
+      uuid: crypto.randomUUID(),
+      payload: [{ timestamp: Date.now(), type: 'CUSTOMER_CHECKIN', content: {} }],
+    });
+
+    it('checks X-API-KEY and the body, and relays a good webhook to that customer\'s stream', async () => {
+      const id = uniqueCustomer();
+      const body = webhook(Number(id));
+      expect((await post('/webhooks/magicline', body)).status).to.equal(401);
+      expect((await post('/webhooks/magicline', body, { 'X-API-KEY': 'wrong' })).status).to.equal(401);
+      expect((await post('/webhooks/magicline', { entityId: id }, { 'X-API-KEY': 'demo-api-key' })).status).to.equal(400);
+      expect((await post('/webhooks/magicline', 'not json', { 'X-API-KEY': 'demo-api-key' })).status).to.equal(400);
+
+      const messages: string[] = [];
+      const source = new EventSource(`/v1/customers/${id}/events`);
+      source.onmessage = (event) => messages.push(event.data);
+      try {
+        await until(() => source.readyState === EventSource.OPEN, 5_000, 'the stream to open');
+        expect(await post('/webhooks/magicline', body, { 'X-API-KEY': 'demo-api-key' })).to.deep.equal({
+          status: 200,
+          body: { received: true },
+        });
+        await until(() => messages.length > 0, 5_000, 'the relayed webhook');
+        expect(JSON.parse(messages[0]!)).to.deep.equal(body);
+      } finally {
+        source.close();
+      }
+    });
+
+    it('relays a granted scan as a check-in webhook', async () => {
+      const id = uniqueCustomer();
+      const messages: string[] = [];
+      const source = new EventSource(`/v1/customers/${id}/events`);
+      source.onmessage = (event) => messages.push(event.data);
+      try {
+        await until(() => source.readyState === EventSource.OPEN, 5_000, 'the stream to open');
+        const { content } = await fetch(`/v1/customers/${id}/access-code`).then((r) => r.json());
+        const before = Date.now();
+        await scan(content);
+        await until(() => messages.length > 0, 5_000, 'the check-in');
+        const relayed = JSON.parse(messages[0]!);
+        expect(relayed.entityId).to.equal(Number(id));
+        expect(relayed.uuid).to.match(/^[0-9a-f-]{36}$/);
+        expect(relayed.payload).to.have.length(1);
+        expect(relayed.payload[0].type).to.equal('CUSTOMER_CHECKIN');
+        expect(relayed.payload[0].timestamp).to.be.within(before - 1_000, Date.now() + 1_000);
+        expect(JSON.stringify(relayed)).to.not.include(content);
+      } finally {
+        source.close();
+      }
+    });
+  });
+});
