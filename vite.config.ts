@@ -1,4 +1,28 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Lit's css`` literals reach the bundle as written, comments and indentation
+ * included. Our style sheets hold no strings or interpolations, so comments
+ * and whitespace around punctuation can go (about 1 kB of the bundle).
+ */
+const minifyStyles: Plugin = {
+  name: 'gym-access-qr-minify-styles',
+  transform(code, id) {
+    if (!id.endsWith('.styles.ts')) return null;
+    const minified = code.replace(/css`([^`]*)`/g, (_, sheet: string) => {
+      const min = sheet
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};,>])\s*/g, '$1')
+        .replace(/:\s+/g, ':')
+        .replace(/;}/g, '}')
+        .trim();
+      return `css\`${min}\``;
+    });
+    // Only the style sheet's own lines change; nothing to map.
+    return { code: minified, map: { mappings: '' } };
+  },
+};
 
 /**
  * The drop-in bundles: `dist/gym-access-qr.js` (ES module) and
@@ -6,6 +30,7 @@ import { defineConfig } from 'vite';
  * qrcode-generator and zod/mini inlined, registering the tag on load.
  */
 export default defineConfig({
+  plugins: [minifyStyles],
   build: {
     target: 'es2022',
     outDir: 'dist',

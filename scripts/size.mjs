@@ -2,8 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-/** Bytes, gzipped at level 9, that a phone downloads for the element. */
-const BUDGET = 25_000;
+/**
+ * Bytes, gzipped at level 9, that a phone downloads for the element. Lit,
+ * qrcode-generator and zod/mini alone take about 19.6 kB of it; the core
+ * element about 5 kB more, check-ins (stream controller and webhook schema)
+ * about 1 kB.
+ */
+const BUDGET = 26_000;
 let over = false;
 for (const file of ['dist/gym-access-qr.js', 'dist/gym-access-qr.iife.js']) {
   const source = readFileSync(file);

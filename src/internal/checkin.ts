@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 
 /** A Magicline webhook body, as the partner backend relays it in an SSE message's `data`. */
 const webhookSchema = z.object({
-  entityId: z.union([z.number(), z.string()]),
+  entityId: z.number(),
   uuid: z.string().check(z.minLength(1)),
   payload: z.array(
     z.object({
@@ -33,9 +33,10 @@ export function checkinFromMessage(data: string, customerId: string): Checkin | 
   const result = webhookSchema.safeParse(body);
   if (!result.success) return null;
   const { entityId, uuid, payload } = result.data;
-  // entityId is an int64: as a JSON number it may have lost digits, so compare the digits as sent.
-  const sent = typeof entityId === 'string' ? entityId : /"entityId"\s*:\s*(\d+)/.exec(data)?.[1];
-  if (sent === undefined || typeof entityId === 'number' && Number(sent) !== entityId) return null;
+  // entityId is an int64: as a JSON number it may have lost digits, so compare the digits as sent
+  // (the first entityId in the text must be the one that was parsed).
+  const sent = /"entityId"\s*:\s*(\d+)/.exec(data)?.[1];
+  if (sent === undefined || Number(sent) !== entityId) return null;
   if (withoutLeadingZeros(sent) !== withoutLeadingZeros(customerId)) return null;
   const event = payload.find((item) => item.type === 'CUSTOMER_CHECKIN');
   return event ? { uuid, timestamp: event.timestamp } : null;
