@@ -32,7 +32,7 @@ const CREDENTIALS: readonly string[] = ['same-origin', 'include', 'omit'];
  * @csspart base - The wrapper around everything.
  * @csspart frame - The square that holds the code (or a message) and the ring; carries `role="img"` while a code is shown.
  * @csspart qr - The QR code's `<svg>`.
- * @csspart ring - The countdown ring's `<svg>`.
+ * @csspart ring - The countdown ring around the code.
  * @csspart countdown - The `m:ss` time left.
  * @csspart message - The box shown instead of a code: loading, expired, checked in, error.
  * @csspart button - The button in a message (try again, show a new code).
@@ -44,7 +44,7 @@ const CREDENTIALS: readonly string[] = ['same-origin', 'include', 'omit'];
  * @cssproperty [--gym-access-qr-warning=#d97706] - Countdown ring in the code's last five seconds.
  * @cssproperty [--gym-access-qr-track=color-mix(in srgb, currentColor 15%, transparent)] - The ring's track and message borders.
  * @cssproperty [--gym-access-qr-radius=1rem] - Corner radius of the ring and message box.
- * @cssproperty [--gym-access-qr-ring-width=3] - Ring thickness, in hundredths of the element's width.
+ * @cssproperty [--gym-access-qr-ring-width=0.5rem] - Ring thickness.
  * @cssproperty [--gym-access-qr-font=inherit] - Font of texts and buttons.
  */
 export class GymAccessQr extends LitElement {
@@ -164,11 +164,8 @@ export class GymAccessQr extends LitElement {
   }
 
   private renderCode(code: ShownCode, strings: GymAccessQrStrings): TemplateResult {
-    const now = performance.now();
-    const remaining = Math.max(0, code.deadline - now);
+    const remaining = Math.max(0, code.deadline - performance.now());
     const seconds = Math.ceil(remaining / 1000);
-    const lifetime = code.deadline - code.sentAt;
-    const elapsed = Math.min(100, (100 * (now - code.sentAt)) / lifetime);
     const { size, path } = code.qr;
     return html`
       <div
@@ -177,14 +174,12 @@ export class GymAccessQr extends LitElement {
         role="img"
         aria-label=${strings.codeLabel(seconds)}
       >
-        <svg part="ring" class="ring" viewBox="0 0 100 100" aria-hidden="true">
-          <rect class="track" x="1.5" y="1.5" width="97" height="97" rx="8" pathLength="100"></rect>
-          ${keyed(
-            code,
-            svg`<rect class="progress" x="1.5" y="1.5" width="97" height="97" rx="8" pathLength="100"
-              stroke-dashoffset=${elapsed.toFixed(2)}></rect>`,
-          )}
-        </svg>
+        ${keyed(
+          code,
+          html`<div part="ring" class="ring" aria-hidden="true">
+            <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span>
+          </div>`,
+        )}
         <svg part="qr" class="qr" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
           ${svg`<rect class="light" width=${size} height=${size}></rect><path class="dark" d=${path}></path>`}
         </svg>
@@ -247,18 +242,24 @@ export class GymAccessQr extends LitElement {
     void this.refresh();
   };
 
-  private ring: SVGElement | null = null;
+  private ring: HTMLElement | null = null;
+  private ringStart = 0;
 
   protected override updated(): void {
-    // A new code gets a new ring element (keyed): start its CSS countdown at the code's current point.
-    const ring = this.renderRoot.querySelector<SVGElement>('.progress');
+    // Each code gets a new ring (keyed): its CSS animations start at the code's current point and then
+    // run on the compositor. With reduced motion they are paused, and moved to the current second here.
+    const ring = this.renderRoot.querySelector<HTMLElement>('.ring');
     const code = this.access.code;
-    if (ring === this.ring) return;
+    if (ring && code && ring !== this.ring) {
+      this.ringStart = performance.now();
+      // CSSOM, not a style attribute: allowed under a strict style-src.
+      ring.style.setProperty('--_quarter', `${(code.deadline - code.sentAt) / 4}ms`);
+      ring.style.setProperty('--_elapsed', `${code.sentAt - this.ringStart}ms`);
+    }
     this.ring = ring;
-    if (!ring || !code) return;
-    // CSSOM, not a style attribute: allowed under a strict style-src.
-    ring.style.setProperty('--_ring-duration', `${code.deadline - code.sentAt}ms`);
-    ring.style.setProperty('--_ring-delay', `${-(performance.now() - code.sentAt)}ms`);
+    if (ring && matchMedia('(prefers-reduced-motion: reduce)').matches) {
+      for (const animation of ring.getAnimations({ subtree: true })) animation.currentTime = performance.now() - this.ringStart;
+    }
   }
 
   private language(): string {

@@ -126,6 +126,22 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(render.callCount).to.be.within(9, 11);
     });
 
+    it('starts a new ring for each code at that code\'s point in its lifetime', async () => {
+      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+      await settle();
+      await clock.tickAsync(2_000); // the response takes 2 s
+      await net.last.respond(freshCode(CODE_A, 30_000, START + 2_000));
+      const ring = el.shadowRoot!.querySelector<HTMLElement>('.ring')!;
+      // 29 s counted from the send (30 s after the Date header, less its allowance), shown 2 s in.
+      expect(ring.style.getPropertyValue('--_quarter')).to.equal(`${29_000 / 4}ms`);
+      expect(ring.style.getPropertyValue('--_elapsed')).to.equal('-2000ms');
+      await clock.tickAsync(22_000);
+      await show(CODE_B);
+      const next = el.shadowRoot!.querySelector<HTMLElement>('.ring')!;
+      expect(next === ring, 'a new ring element').to.equal(false);
+      expect(next.style.getPropertyValue('--_elapsed')).to.equal('0ms');
+    });
+
     it('speaks German when the page does, English for anything unknown', async () => {
       document.documentElement.lang = 'de-AT';
       try {
