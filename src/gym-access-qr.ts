@@ -2,6 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { keyed } from 'lit/directives/keyed.js';
 import { AccessCodeController, AccessState, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
+import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
 import type { ErrorCorrectionLevel } from './internal/qr.js';
 import type { RequestHeadersSource } from './internal/request.js';
@@ -102,6 +103,7 @@ export class GymAccessQr extends LitElement {
     super();
     // Check-ins from events-endpoint take the shown code away.
     new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
+    new WakeLockController(this, () => this.access.code !== null);
     this.customerId = '';
     this.tokenEndpoint = '';
     this.refreshLead = 5;
