@@ -10,6 +10,7 @@
 //   GET  /mock/settings, POST /mock/settings   lifetime, fault, single-use, per customer or for all
 //   GET  /mock/current-code?customerId=   the newest code issued to a customer (the gate's "scan" button)
 //   GET  /mock/streams?customerId=        how many event streams that customer has open
+//   GET  /mock/stats?customerId=          how many access codes that customer has requested
 
 import { randomInt, randomUUID } from 'node:crypto';
 
@@ -48,6 +49,8 @@ export function createMockOpenApi(options = {}) {
   const newest = new Map();
   /** @type {Map<string, Set<import('node:http').ServerResponse>>} */
   const streams = new Map();
+  /** @type {Map<string, number>} access-code requests per customer, for the benchmark */
+  const requests = new Map();
 
   /** @param {string} [customerId] @returns {MockSettings} */
   const settingsFor = (customerId) => ({ ...defaults, ...(customerId ? overrides.get(customerId) : {}) });
@@ -116,6 +119,7 @@ export function createMockOpenApi(options = {}) {
     const match = CUSTOMER_PATH.exec(url.pathname);
 
     if (match && match[2] === 'access-code' && method === 'GET') {
+      requests.set(/** @type {string} */ (match[1]), (requests.get(/** @type {string} */ (match[1])) ?? 0) + 1);
       await answerAccessCode(res, /** @type {string} */ (match[1]));
       return true;
     }
@@ -150,6 +154,9 @@ export function createMockOpenApi(options = {}) {
     }
     if (url.pathname === '/mock/streams' && method === 'GET') {
       return send(res, 200, { open: streams.get(url.searchParams.get('customerId') ?? '')?.size ?? 0 });
+    }
+    if (url.pathname === '/mock/stats' && method === 'GET') {
+      return send(res, 200, { accessCodeRequests: requests.get(url.searchParams.get('customerId') ?? '') ?? 0 });
     }
     if (url.pathname === '/mock/current-code' && method === 'GET') {
       const content = newest.get(url.searchParams.get('customerId') ?? '');

@@ -1,0 +1,487 @@
+// `npm run bench`: the figures a member's phone and a partner's backend feel,
+// measured in headless Chromium against the mock backend, beside Shoelace's
+// <sl-qr-code> doing the same job. Prints one table, writes it as JSON under
+// bench/results/. A benchmark, not a test: it never fails on a figure.
+//
+// Runs after `npm run build` (the npm script does both).
+import { createServer } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+import { build } from 'vite';
+import { createMockOpenApi } from '../demo/mock-open-api.js';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const quick = process.argv.includes('--quick');
+/** Repetitions for the timing figures; medians and spreads are over these. */
+const RUNS = quick ? 5 : 15;
+const ROTATIONS = quick ? 100 : 500;
+const IDLE_SECONDS = quick ? 20 : 60;
+const LIFETIMES = quick ? 10 : 50;
+const MOUNTS = quick ? 50 : 200;
+
+// ---------------------------------------------------------------- bundles
+
+/** Bundles `code` (an entry module's text) the way our bundle is built: Vite, minified. */
+async function bundle(name, code) {
+  const dir = join(root, 'bench/.build');
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, `${name}.entry.js`);
+  writeFileSync(entry, code);
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root,
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      lib: { entry, formats: ['es'], fileName: name },
+      rolldownOptions: { output: { minify: true } },
+    },
+  });
+  const source = output[0].output[0].code;
+  writeFileSync(join(dir, `${name}.js`), source);
+  return source;
+}
+
+function sizes(source) {
+  const bytes = Buffer.from(source);
+  return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
+}
+
+console.log('Bundling the floor and the peer …');
+// The floor: our three dependencies, imported the way the element imports them.
+const floor = await bundle(
+  'floor',
+  `import { LitElement, html, svg, css } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import qrcode from 'qrcode-generator';
+import * as z from 'zod/mini';
+const schema = z.object({
+  a: z.literal('QR_CODE'), b: z.string().check(z.minLength(1)), c: z.optional(z.nullable(z.string())),
+  d: z.array(z.object({ e: z.number() })),
+});
+class Floor extends LitElement {
+  static styles = css\`:host{display:block}\`;
+  render() { const q = qrcode(0, 'M'); q.addData('1', 'Numeric'); q.make(); return html\`\${keyed(q.getModuleCount(), svg\`<g>\${schema.safeParse({}).success}</g>\`)}\`; }
+}
+customElements.define('floor-element', Floor);
+`,
+);
+const peer = await bundle('peer', `import '@shoelace-style/shoelace/dist/components/qr-code/qr-code.js';\n`);
+const ours = readFileSync(join(root, 'dist/gym-access-qr.js'), 'utf8');
+const oursIife = readFileSync(join(root, 'dist/gym-access-qr.iife.js'), 'utf8');
+
+// ---------------------------------------------------------------- server
+
+const mock = createMockOpenApi();
+const pages = {
+  '/ours.html': '<!doctype html><html lang="en"><body><script type="module" src="/dist/gym-access-qr.js"></script></body></html>',
+  '/peer.html': '<!doctype html><html lang="en"><body><script type="module" src="/bench/.build/peer.js"></script></body></html>',
+  '/blank.html': '<!doctype html><title>other tab</title>',
+};
+const types = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
+const server = createServer(async (req, res) => {
+  if (await mock.handle(req, res)) return;
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  if (pages[path]) {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    return res.end(pages[path]);
+  }
+  if (path.startsWith('/dist/') || path.startsWith('/bench/.build/')) {
+    try {
+      const body = readFileSync(join(root, path));
+      res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'max-age=3600' });
+      return res.end(body);
+    } catch {
+      /* fall through */
+    }
+  }
+  res.writeHead(404);
+  res.end();
+});
+await new Promise((done) => server.listen(0, '127.0.0.1', done));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+async function post(path, body) {
+  await fetch(origin + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+async function requestsOf(customerId) {
+  return (await (await fetch(`${origin}/mock/stats?customerId=${customerId}`)).json()).accessCodeRequests;
+}
+let nextCustomer = 5_000_000;
+const customer = () => String(nextCustomer++);
+
+// ---------------------------------------------------------------- statistics
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+  return { median: at(0.5), p10: at(0.1), p90: at(0.9), n: sorted.length };
+}
+
+// ---------------------------------------------------------------- browser
+
+const browser = await puppeteer.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+
+/** A page on `path`, visible, with a CDP session for metrics and GC. */
+async function open(path) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 400, height: 700 });
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await page.goto(origin + path, { waitUntil: 'load' });
+  await page.bringToFront();
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable');
+  return { page, cdp };
+}
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map(({ name, value }) => [name, value]));
+}
+
+async function collectGarbage(cdp) {
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+}
+
+/** In the page: replace fetch by an instant answer that serves `contents` in turn (no network in the figure). */
+function instantFetch(contents) {
+  let i = 0;
+  window.fetch = async () =>
+    new Response(JSON.stringify({ format: 'QR_CODE', content: contents[i++ % contents.length], expiresAt: new Date(Date.now() + 30_000).toISOString() }), {
+      headers: { 'Content-Type': 'application/json', Date: new Date().toUTCString() },
+    });
+}
+
+/** 19-digit codes, like Magicline's. */
+const digits19 = Array.from({ length: 64 }, (_, i) => String(4_000_000_000_000_000_000n + BigInt(i) * 7_919n));
+/** The largest byte-mode content at level M that still fits version 10 (213 bytes). */
+const large = Array.from({ length: 64 }, (_, i) => `gym:${String(i).padStart(3, '0')}:`.padEnd(213, 'abcdefghijklmnopqrstuvwxyz0123456789'));
+
+const results = {};
+const t0 = performance.now();
+
+// -- time to code ------------------------------------------------------------
+{
+  console.log('Time to code …');
+  const { page } = await open('/ours.html');
+  await page.waitForFunction(() => customElements.get('gym-access-qr'));
+  const mountToQr = [];
+  const responseToQr = [];
+  for (let run = 0; run < RUNS + 2; run++) {
+    const id = customer();
+    const figures = await page.evaluate(async (id) => {
+      let responseAt = 0;
+      const realFetch = window.__realFetch ?? (window.__realFetch = window.fetch);
+      window.fetch = async (...args) => {
+        const response = await realFetch(...args);
+        responseAt = performance.now();
+        return response;
+      };
+      const el = document.createElement('gym-access-qr');
+      el.setAttribute('customer-id', id);
+      el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+      const shownAt = new Promise((done) => {
+        const watch = () => {
+          const observer = new MutationObserver(() => {
+            if (el.shadowRoot.querySelector('svg.qr path')) {
+              observer.disconnect();
+              done(performance.now());
+            }
+          });
+          observer.observe(el.shadowRoot, { subtree: true, childList: true, attributes: true });
+        };
+        // After the append below has created the shadow root, before Lit's first render.
+        queueMicrotask(watch);
+      });
+      const start = performance.now();
+      document.body.append(el);
+      const shown = await shownAt;
+      el.remove();
+      window.fetch = realFetch;
+      return { mount: shown - start, response: shown - responseAt };
+    }, id);
+    // The first two warm the cache and the connection.
+    if (run >= 2) {
+      mountToQr.push(figures.mount);
+      responseToQr.push(figures.response);
+    }
+  }
+  results.responseToQrMs = stats(responseToQr);
+  results.mountToQrMs = stats(mountToQr);
+  await page.close();
+}
+
+// -- rotation cost, ours and the peer ----------------------------------------
+async function rotationCost(path, contents, rotate) {
+  const { page, cdp } = await open(path);
+  await page.waitForFunction(() => customElements.get('gym-access-qr') || customElements.get('sl-qr-code'));
+  await page.evaluate(instantFetch, contents);
+  await page.evaluate(rotate.setup);
+  // Warm up, then measure main-thread busy time (scripts, style, layout, paint) per swap.
+  await page.evaluate(rotate.run, 20);
+  const samples = [];
+  for (let run = 0; run < RUNS; run++) {
+    const before = await metrics(cdp);
+    await page.evaluate(rotate.run, ROTATIONS / 10);
+    const after = await metrics(cdp);
+    samples.push(((after.TaskDuration - before.TaskDuration) * 1000) / (ROTATIONS / 10));
+  }
+  await page.close();
+  return stats(samples);
+}
+
+const rotateOurs = {
+  setup: () => {
+    const el = document.createElement('gym-access-qr');
+    el.id = 'subject';
+    el.setAttribute('customer-id', '1234567');
+    el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+    document.body.append(el);
+  },
+  run: async (n) => {
+    const el = document.querySelector('#subject');
+    for (let i = 0; i < n; i++) {
+      await el.refresh();
+      await el.updateComplete;
+      await new Promise((frame) => requestAnimationFrame(() => setTimeout(frame)));
+    }
+  },
+};
+const rotatePeer = (contents) => ({
+  setup: () => {
+    const el = document.createElement('sl-qr-code');
+    el.id = 'subject';
+    el.size = 288;
+    document.body.append(el);
+  },
+  run: new Function(
+    'n',
+    `const contents = ${JSON.stringify(contents)};
+    return (async () => {
+      const el = document.querySelector('#subject');
+      for (let i = 0; i < n; i++) {
+        el.value = contents[(window.__i = (window.__i ?? 0) + 1) % contents.length];
+        await el.updateComplete;
+        await new Promise((frame) => requestAnimationFrame(() => setTimeout(frame)));
+      }
+    })();`,
+  ),
+});
+
+console.log('Rotation cost …');
+results.rotationMs = {
+  ours19: await rotationCost('/ours.html', digits19, rotateOurs),
+  peer19: await rotationCost('/peer.html', digits19, rotatePeer(digits19)),
+  oursLarge: await rotationCost('/ours.html', large, rotateOurs),
+  peerLarge: await rotationCost('/peer.html', large, rotatePeer(large)),
+};
+
+// -- idle cost ---------------------------------------------------------------
+async function idleCost(path, setup, totalSeconds) {
+  const { page, cdp } = await open(path);
+  await page.waitForFunction(() => customElements.get('gym-access-qr') || customElements.get('sl-qr-code'));
+  await page.evaluate(() => {
+    window.__frames = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => {
+      window.__frames++;
+      return raf(callback);
+    };
+    for (const name of ['gym-access-qr', 'sl-qr-code']) {
+      const type = customElements.get(name);
+      if (!type) continue;
+      const render = type.prototype.render;
+      window.__renders = 0;
+      type.prototype.render = function (...args) {
+        window.__renders++;
+        return render.apply(this, args);
+      };
+    }
+  });
+  await page.evaluate(setup);
+  await new Promise((done) => setTimeout(done, 2_000));
+  const windows = [];
+  const start = await page.evaluate(() => ({ renders: window.__renders, frames: window.__frames }));
+  const seconds = 10;
+  for (let w = 0; w < totalSeconds / seconds; w++) {
+    const before = await metrics(cdp);
+    await new Promise((done) => setTimeout(done, seconds * 1000));
+    const after = await metrics(cdp);
+    windows.push(((after.TaskDuration - before.TaskDuration) * 1000) / seconds);
+  }
+  const end = await page.evaluate(() => ({ renders: window.__renders, frames: window.__frames }));
+  await page.close();
+  return {
+    busyMsPerSecond: stats(windows),
+    seconds: totalSeconds,
+    rendersPerSecond: (end.renders - start.renders) / totalSeconds,
+    animationFrameCallbacks: end.frames - start.frames,
+  };
+}
+
+console.log(`Idle cost (${IDLE_SECONDS} s, peer ${IDLE_SECONDS / 3} s) …`);
+const idleCustomer = customer();
+await post(`/mock/settings?customerId=${idleCustomer}`, { lifetimeSeconds: 30 });
+results.idle = {
+  ours: await idleCost('/ours.html', new Function(`
+    const el = document.createElement('gym-access-qr');
+    el.setAttribute('customer-id', '${idleCustomer}');
+    el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+    document.body.append(el);`), IDLE_SECONDS),
+  // A static code does nothing over time; a shorter window says as much.
+  peer: await idleCost('/peer.html', new Function(`
+    const el = document.createElement('sl-qr-code');
+    el.value = '${digits19[0]}';
+    el.size = 288;
+    document.body.append(el);`), IDLE_SECONDS / 3),
+};
+
+// -- requests per code lifetime ------------------------------------------------
+{
+  console.log(`Requests over ${LIFETIMES} lifetimes …`);
+  const id = customer();
+  // 3 s codes: 2 s after the Date header's allowance, the next asked for after 1 s.
+  await post(`/mock/settings?customerId=${id}`, { lifetimeSeconds: 3 });
+  const { page } = await open('/ours.html');
+  await page.waitForFunction(() => customElements.get('gym-access-qr'));
+  const codes = await page.evaluate(async (id, lifetimes) => {
+    const el = document.createElement('gym-access-qr');
+    el.setAttribute('customer-id', id);
+    el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+    let codes = 0;
+    const done = new Promise((resolve) =>
+      el.addEventListener('gym-access-qr-refresh', () => {
+        if (++codes === lifetimes) resolve();
+      }),
+    );
+    document.body.append(el);
+    await done;
+    return codes;
+  }, id, LIFETIMES);
+  // The request for the next code may already be under way: count those that brought a shown code.
+  const sent = await requestsOf(id);
+  results.requestsPerLifetimeVisible = { requests: sent, codes, ratio: Math.min(sent, codes) / codes, inFlightAtEnd: sent - codes };
+
+  // Hidden: another tab in front for as long as 10 lifetimes would take.
+  const before = await requestsOf(id);
+  const other = await browser.newPage();
+  await other.goto(origin + '/blank.html');
+  await other.bringToFront();
+  const hidden = await page.evaluate(() => document.visibilityState);
+  await new Promise((done) => setTimeout(done, 15_000));
+  results.requestsWhileHidden = { requests: (await requestsOf(id)) - before, seconds: 15, visibilityState: hidden };
+  await other.close();
+  await page.close();
+}
+
+// -- memory --------------------------------------------------------------------
+{
+  console.log('Memory …');
+  const id = customer();
+  await post(`/mock/settings?customerId=${id}`, { lifetimeSeconds: 2 });
+  const { page, cdp } = await open('/ours.html');
+  await page.waitForFunction(() => customElements.get('gym-access-qr'));
+  await page.evaluate((id) => {
+    const el = document.createElement('gym-access-qr');
+    el.id = 'subject';
+    el.setAttribute('customer-id', id);
+    el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+    document.body.append(el);
+    return new Promise((done) => el.addEventListener('gym-access-qr-refresh', done, { once: true }));
+  }, id);
+  const sample = async () => {
+    await collectGarbage(cdp);
+    const m = await metrics(cdp);
+    return { heapKB: m.JSHeapUsedSize / 1024, nodes: m.Nodes };
+  };
+  const rotate = (n) =>
+    page.evaluate(async (n) => {
+      const el = document.querySelector('#subject');
+      for (let i = 0; i < n; i++) {
+        await el.refresh();
+        await el.updateComplete;
+      }
+    }, n);
+  const mountCycles = (n) =>
+    page.evaluate(async (id, n) => {
+      for (let i = 0; i < n; i++) {
+        const el = document.createElement('gym-access-qr');
+        el.setAttribute('customer-id', id);
+        el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+        const shown = new Promise((done) => el.addEventListener('gym-access-qr-refresh', done, { once: true }));
+        document.body.append(el);
+        await shown;
+        el.remove();
+      }
+    }, id, n);
+  // Rotations against the real mock over HTTP, back to back. The first batch also warms the JIT
+  // and caches; growth that scales with the count shows as growth in the second batch.
+  const beforeRotations = await sample();
+  await rotate(ROTATIONS);
+  const afterRotations = await sample();
+  await rotate(ROTATIONS);
+  const afterMoreRotations = await sample();
+  await page.evaluate(() => document.querySelector('#subject').remove());
+  const beforeMounts = await sample();
+  await mountCycles(MOUNTS);
+  const afterMounts = await sample();
+  await mountCycles(MOUNTS);
+  const afterMoreMounts = await sample();
+  results.memory = { beforeRotations, afterRotations, afterMoreRotations, beforeMounts, afterMounts, afterMoreMounts, rotations: ROTATIONS, mounts: MOUNTS };
+  await page.close();
+}
+
+results.browser = await browser.version();
+await browser.close();
+server.close();
+mock.close();
+
+results.bytes = {
+  ours: sizes(ours),
+  oursIife: sizes(oursIife),
+  floor: sizes(floor),
+  peer: sizes(peer),
+};
+results.seconds = (performance.now() - t0) / 1000;
+results.runs = { RUNS, ROTATIONS, IDLE_SECONDS, LIFETIMES, MOUNTS, quick };
+
+// ---------------------------------------------------------------- report
+
+const f1 = (x) => x.toFixed(1);
+const f2 = (x) => x.toFixed(2);
+const spread = (s, f = f2) => `${f(s.median)} [${f(s.p10)}–${f(s.p90)}]`;
+const kB = (b) => `${(b / 1000).toFixed(1)} kB`;
+const { bytes, rotationMs, idle, memory } = results;
+const rows = [
+  ['metric', 'ours', 'peer (sl-qr-code)', 'ours / peer', 'note'],
+  ['bundle, gzipped (ES)', kB(bytes.ours.gzipped), kB(bytes.peer.gzipped), f2(bytes.ours.gzipped / bytes.peer.gzipped), `floor ${kB(bytes.floor.gzipped)}: ours/floor ${f2(bytes.ours.gzipped / bytes.floor.gzipped)}`],
+  ['bundle, minified (ES)', kB(bytes.ours.minified), kB(bytes.peer.minified), f2(bytes.ours.minified / bytes.peer.minified), `floor ${kB(bytes.floor.minified)}: ours/floor ${f2(bytes.ours.minified / bytes.floor.minified)}`],
+  ['bundle, gzipped (IIFE)', kB(bytes.oursIife.gzipped), '', '', `minified ${kB(bytes.oursIife.minified)}`],
+  ['response → QR in DOM, ms', spread(results.responseToQrMs), '', '', `median [p10–p90], n=${results.responseToQrMs.n}`],
+  ['connected → QR in DOM, ms', spread(results.mountToQrMs), '', '', 'warm cache, local endpoint'],
+  ['rotation, 19 digits, ms main thread', spread(rotationMs.ours19), spread(rotationMs.peer19), f2(rotationMs.ours19.median / rotationMs.peer19.median), 'encode + path + render + style/layout/paint'],
+  ['rotation, 213 bytes (v10-M), ms', spread(rotationMs.oursLarge), spread(rotationMs.peerLarge), f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median), ''],
+  ['idle, ms busy per s', spread(idle.ours.busyMsPerSecond), spread(idle.peer.busyMsPerSecond), f2(idle.ours.busyMsPerSecond.median / idle.peer.busyMsPerSecond.median), `30 s codes over ${idle.ours.seconds} s; the peer's static code over ${idle.peer.seconds} s`],
+  ['idle, renders per s', f2(idle.ours.rendersPerSecond), f2(idle.peer.rendersPerSecond), '', 'goal ≤ 1'],
+  ['idle, rAF callbacks', String(idle.ours.animationFrameCallbacks), String(idle.peer.animationFrameCallbacks), '', 'goal 0 (the ring is CSS)'],
+  ['requests per code, visible', f2(results.requestsPerLifetimeVisible.ratio), '', '', `${results.requestsPerLifetimeVisible.requests} requests for ${results.requestsPerLifetimeVisible.codes} codes (goal 1.00)`],
+  ['requests while hidden', String(results.requestsWhileHidden.requests), '', '', `${results.requestsWhileHidden.seconds} s, page ${results.requestsWhileHidden.visibilityState} (goal 0)`],
+  ['JS heap KB, rotations: 0 → N → 2N', `${f1(memory.beforeRotations.heapKB)} → ${f1(memory.afterRotations.heapKB)} → ${f1(memory.afterMoreRotations.heapKB)}`, '', '', `N=${memory.rotations}, after GC; the first N warms the JIT`],
+  ['DOM nodes, rotations: 0 → N → 2N', `${memory.beforeRotations.nodes} → ${memory.afterRotations.nodes} → ${memory.afterMoreRotations.nodes}`, '', '', ''],
+  ['JS heap KB, mounts: 0 → N → 2N', `${f1(memory.beforeMounts.heapKB)} → ${f1(memory.afterMounts.heapKB)} → ${f1(memory.afterMoreMounts.heapKB)}`, '', '', `N=${memory.mounts} mount/unmount cycles, after GC`],
+  ['DOM nodes, mounts: 0 → N → 2N', `${memory.beforeMounts.nodes} → ${memory.afterMounts.nodes} → ${memory.afterMoreMounts.nodes}`, '', '', ''],
+];
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+const line = (r) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+const table = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+console.log(`\n${table}\n\n${results.browser}, ${results.seconds.toFixed(0)} s${quick ? ', --quick' : ''}`);
+
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+const file = join(root, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ ...results, table }, null, 2));
+console.log(`Written to ${file}`);
