@@ -45,8 +45,10 @@ export default defineConfig({
     },
     rolldownOptions: {
       output: {
-        // Library mode leaves the ES output's whitespace alone; this bundle ships as is, so minify it too.
+        // Library mode leaves the ES output's whitespace alone; this bundle ships as is, so minify it too,
+        // and drop the annotation comments that only a further bundler would read.
         minify: true,
+        comments: false,
       },
     },
   },
