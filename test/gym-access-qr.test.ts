@@ -397,6 +397,45 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(net.calls).to.have.length(2);
     });
 
+    it('times out a requestHeaders function that never settles, like a request', async () => {
+      sinon.stub(Math, 'random').returns(0.5);
+      el = document.createElement('gym-access-qr');
+      let calls = 0;
+      el.requestHeaders = () => (++calls === 1 ? new Promise<Record<string, string>>(() => {}) : { Authorization: 'Bearer t' });
+      el.setAttribute('customer-id', CUSTOMER);
+      el.setAttribute('token-endpoint', ENDPOINT);
+      const errors = record(el, 'gym-access-qr-error');
+      document.body.append(el);
+      await clock.tickAsync(10_000);
+      await settle();
+      expect(errors.map((e) => [e.detail.kind, e.detail.retryInMs])).to.deep.equal([['timeout', 500]]);
+      expect(net.calls).to.have.length(0);
+      await clock.tickAsync(500);
+      expect(net.calls).to.have.length(1);
+      await show(CODE_A);
+      expect(el.state).to.equal('active');
+    });
+
+    it('retries when the requestHeaders function throws (a token refresh on a bad network)', async () => {
+      sinon.stub(Math, 'random').returns(0.5);
+      el = document.createElement('gym-access-qr');
+      let calls = 0;
+      el.requestHeaders = async () => {
+        if (++calls === 1) throw new Error('token endpoint unreachable');
+        return { Authorization: 'Bearer t' };
+      };
+      el.setAttribute('customer-id', CUSTOMER);
+      el.setAttribute('token-endpoint', ENDPOINT);
+      const errors = record(el, 'gym-access-qr-error');
+      document.body.append(el);
+      await settle();
+      expect(errors.map((e) => e.detail)).to.deep.equal([
+        { kind: 'network', retryInMs: 500, message: 'requestHeaders failed: token endpoint unreachable' },
+      ]);
+      await clock.tickAsync(500);
+      expect(new Headers(net.last.init.headers).get('Authorization')).to.equal('Bearer t');
+    });
+
     it('waits Retry-After seconds on 429', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       const errors = record(el, 'gym-access-qr-error');

@@ -47,6 +47,8 @@ export function stubFetch(settle: () => Promise<void>) {
   const stub = sinon.stub(window, 'fetch').callsFake((input, init = {}) => {
     return new Promise<Response>((resolve, reject) => {
       const signal = init.signal;
+      // Like fetch: an aborted signal rejects, whether it was aborted before the call or during it.
+      if (signal?.aborted) return reject(signal.reason);
       signal?.addEventListener('abort', () => reject(signal.reason ?? new DOMException('Aborted', 'AbortError')));
       calls.push({
         url: String(input),

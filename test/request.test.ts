@@ -57,7 +57,15 @@ describe('requestAccessCode', () => {
   });
 
   it('rejects with the abort reason, not an AccessCodeError, when the caller aborts', async () => {
-    sinon.stub(window, 'fetch').callsFake((_url, init) => new Promise((_resolve, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason))));
+    // Like fetch: an aborted signal rejects, whether it was aborted before the call or during it.
+    sinon.stub(window, 'fetch').callsFake(
+      (_url, init) =>
+        new Promise((_resolve, reject) => {
+          const signal = init!.signal!;
+          if (signal.aborted) reject(signal.reason);
+          signal.addEventListener('abort', () => reject(signal.reason));
+        }),
+    );
     const abort = new AbortController();
     const pending = request(abort.signal);
     abort.abort(new DOMException('gone', 'AbortError'));

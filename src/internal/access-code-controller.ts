@@ -13,7 +13,7 @@ import {
 import type { Checkin } from './checkin.js';
 import { resolveEndpoint } from './config.js';
 import { qrImage, type ErrorCorrectionLevel, type QrImage } from './qr.js';
-import { AccessCodeError, requestAccessCode, resolveHeaders, type RequestHeadersSource } from './request.js';
+import { AccessCodeError, requestAccessCode, type RequestHeadersSource } from './request.js';
 import { backoffDelay, codeLifetime, refreshDelay } from './schedule.js';
 
 /** Where the element stands; reflected as its `state` attribute. */
@@ -100,6 +100,8 @@ export class AccessCodeController implements ReactiveController {
   /** Set by a failure that is not retried and by a prompted check-in: nothing is fetched until refresh(). */
   #waitForUser = false;
   #inFlight: Promise<void> | null = null;
+  /** The error-correction level the shown code was encoded at. */
+  #level: ErrorCorrectionLevel = 'M';
   #abort: AbortController | null = null;
   /** Bumped by every request and every reset: only the latest request may write state. */
   #generation = 0;
@@ -139,8 +141,6 @@ export class AccessCodeController implements ReactiveController {
       code.qr = this.#encode(code.content) ?? code.qr;
     }
   }
-
-  #level: ErrorCorrectionLevel = 'M';
 
   /** Whether a request is in flight or a retry is scheduled. */
   get busy(): boolean {
@@ -256,17 +256,14 @@ export class AccessCodeController implements ReactiveController {
     const url = this.#url!;
     const run = async () => {
       try {
-        const headers = await resolveHeaders(this.#host.requestHeaders);
-        if (generation !== this.#generation) return;
-        const sentAt = performance.now();
         const response = await requestAccessCode({
           url,
-          headers,
+          headers: this.#host.requestHeaders,
           credentials: this.#host.credentials,
           signal: abort.signal,
         });
         if (generation !== this.#generation) return;
-        this.#accept(response.code, response.serverDateMs, sentAt);
+        this.#accept(response.code, response.serverDateMs, response.sentAt);
       } catch (error) {
         if (generation !== this.#generation) return;
         this.#fail(

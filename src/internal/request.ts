@@ -24,7 +24,8 @@ export class AccessCodeError extends Error {
 export interface AccessCodeRequest {
   url: string;
   credentials: RequestCredentials;
-  headers: Record<string, string>;
+  /** Resolved inside the request's time limit: a token provider that hangs is a timeout, not a stall. */
+  headers: RequestHeadersSource | undefined | null;
   /** Aborts the request for good: the caller has moved on (removed, reconfigured). */
   signal: AbortSignal;
   timeoutMs?: number;
@@ -32,6 +33,8 @@ export interface AccessCodeRequest {
 
 export interface AccessCodeResponse {
   code: AccessCode;
+  /** `performance.now()` when the request went out, after the headers were resolved: the start of the code's lifetime. */
+  sentAt: number;
   /** The response's `Date` header, parsed, when the browser lets us read it. */
   serverDateMs: number | null;
 }
@@ -74,14 +77,19 @@ export async function requestAccessCode(request: AccessCodeRequest): Promise<Acc
     timedOut = true;
     attempt.abort();
   }, timeoutMs);
+  const stopped = new Promise<never>((_, reject) => attempt.signal.addEventListener('abort', reject, { once: true }));
+  stopped.catch(() => {});
   try {
     if (signal.aborted) throw signal.reason;
     let response: Response;
     let text: string;
+    let sentAt: number;
     try {
+      const resolved = await Promise.race([resolveHeaders(headers), stopped]);
+      sentAt = performance.now();
       response = await fetch(url, {
         credentials,
-        headers: { ...headers, Accept: 'application/json' },
+        headers: { ...resolved, Accept: 'application/json' },
         signal: attempt.signal,
         cache: 'no-store',
       });
@@ -109,7 +117,7 @@ export async function requestAccessCode(request: AccessCodeRequest): Promise<Acc
     if (!parsed.ok) throw new AccessCodeError('invalid-response', parsed.message, response.status);
     const date = response.headers.get('Date');
     const serverDateMs = date === null ? null : Date.parse(date);
-    return { code: parsed.code, serverDateMs: Number.isNaN(serverDateMs) ? null : serverDateMs };
+    return { code: parsed.code, sentAt, serverDateMs: Number.isNaN(serverDateMs) ? null : serverDateMs };
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', abort);
