@@ -1,0 +1,50 @@
+import { expect } from '@open-wc/testing';
+import type { GymAccessQr } from '../src/index.js';
+import { uniqueCustomer, until } from './server.js';
+
+const POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "require-trusted-types-for 'script'",
+  'trusted-types lit-html',
+].join('; ');
+
+type FrameWindow = Window & { violations: string[] };
+
+describe('under a strict CSP with Trusted Types enforced', () => {
+  let frame: HTMLIFrameElement | undefined;
+  afterEach(() => frame?.remove());
+
+  it('shows a code, with its ring, and causes no violation', async () => {
+    const id = uniqueCustomer();
+    frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><html lang="en"><head>
+      <meta http-equiv="Content-Security-Policy" content="${POLICY}">
+      <script src="/test/fixtures/csp-violations.js"></script>
+      <script type="module" src="/src/define.ts"></script>
+    </head><body>
+      <gym-access-qr customer-id="${id}" token-endpoint="/v1/customers/{customerId}/access-code"></gym-access-qr>
+    </body></html>`;
+    document.body.append(frame);
+    const win = () => frame!.contentWindow as FrameWindow;
+    await until(() => win().document?.querySelector<GymAccessQr>('gym-access-qr')?.state === 'active', 8_000, 'a code in the frame');
+
+    const el = win().document.querySelector<GymAccessQr>('gym-access-qr')!;
+    expect(el.shadowRoot!.querySelector('svg.qr path.dark')?.getAttribute('d')).to.match(/^M\d/);
+    expect(el.shadowRoot!.querySelector<HTMLElement>('.ring')!.style.getPropertyValue('--_quarter')).to.match(/ms$/);
+    expect(win().violations).to.deep.equal([]);
+
+    // The policy really is enforced in that frame: a style attribute and an HTML string are refused.
+    win().document.body.setAttribute('style', 'color: red');
+    let refused = false;
+    try {
+      win().document.body.innerHTML = '<b>x</b>';
+    } catch {
+      refused = true;
+    }
+    expect(refused, 'innerHTML refused by Trusted Types').to.equal(true);
+    await until(() => win().violations.length > 0, 2_000, 'the style attribute to be reported');
+    expect(win().violations.join('\n')).to.include('style-src');
+  });
+});
