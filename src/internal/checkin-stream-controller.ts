@@ -96,7 +96,7 @@ export class CheckinStreamController implements ReactiveController {
     };
     source.onmessage = (event: MessageEvent<unknown>) => {
       if (typeof event.data !== 'string') return;
-      const checkin = checkinFromMessage(event.data, this.#host.customerId);
+      const checkin = checkinFromMessage(event.data, this.#host.customerId.trim());
       if (!checkin || this.#seen.has(checkin.uuid)) return;
       this.#seen.add(checkin.uuid);
       if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value!);
