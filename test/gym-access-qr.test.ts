@@ -3,6 +3,8 @@ import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
 import {
   START,
+  fakeClock,
+  settleOn,
   codeResponse,
   errorResponse,
   freshCode,
@@ -28,19 +30,14 @@ describe('<gym-access-qr> with a faked clock', () => {
   let el: GymAccessQr | undefined;
 
   /** Lets fetch, body reads and renders finish without moving the clock. */
-  async function settle() {
-    for (let i = 0; i < 6; i++) await clock.tickAsync(0);
-  }
+  const settle = () => settleOn(clock);
 
   async function show(content: string, lifetimeMs = 30_000) {
     await net.last.respond(freshCode(content, lifetimeMs));
   }
 
   beforeEach(() => {
-    clock = sinon.useFakeTimers({
-      now: START,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-    });
+    clock = fakeClock();
     net = stubFetch(settle);
   });
 

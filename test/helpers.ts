@@ -5,6 +5,19 @@ import type { GymAccessQr } from '../src/index.js';
 /** A device clock that is correct, unless a test says otherwise. */
 export const START = Date.parse('2026-03-02T07:00:00Z');
 
+/** Fakes the page's timers, `Date` and `performance.now()`, starting at {@link START}. Restore with `uninstall()`. */
+export function fakeClock(): sinon.SinonFakeTimers {
+  return sinon.useFakeTimers({
+    now: START,
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+  });
+}
+
+/** Lets fetch, body reads and renders finish without moving the faked clock. */
+export async function settleOn(clock: sinon.SinonFakeTimers): Promise<void> {
+  for (let i = 0; i < 6; i++) await clock.tickAsync(0);
+}
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

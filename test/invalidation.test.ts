@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
-import { START, freshCode, mount, qrPathOf, record, setVisibility, stubFetch, visibleText } from './helpers.js';
+import { fakeClock, settleOn, freshCode, mount, qrPathOf, record, setVisibility, stubFetch, visibleText } from './helpers.js';
 
 const CUSTOMER = '1234567';
 const ENDPOINT = '/api/customers/{customerId}/access-code';
@@ -53,9 +53,8 @@ describe('<gym-access-qr> check-ins', () => {
   let net: ReturnType<typeof stubFetch>;
   let el: GymAccessQr | undefined;
 
-  async function settle() {
-    for (let i = 0; i < 6; i++) await clock.tickAsync(0);
-  }
+  /** Lets fetch, body reads and renders finish without moving the clock. */
+  const settle = () => settleOn(clock);
 
   /** The element with a code on screen and its event stream open. */
   async function showing(attributes: Record<string, string> = {}) {
@@ -68,10 +67,7 @@ describe('<gym-access-qr> check-ins', () => {
   }
 
   beforeEach(() => {
-    clock = sinon.useFakeTimers({
-      now: START,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
-    });
+    clock = fakeClock();
     net = stubFetch(settle);
     FakeEventSource.instances = [];
     sinon.replace(window, 'EventSource', FakeEventSource as unknown as typeof EventSource);

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
-import { START, freshCode, mount, setVisibility, stubFetch } from './helpers.js';
+import { fakeClock, settleOn, freshCode, mount, setVisibility, stubFetch } from './helpers.js';
 
 /** navigator.wakeLock as the test sees it: requests granted (or refused) at once, locks tracked. */
 function fakeWakeLock({ refuse = false } = {}) {
@@ -27,12 +27,11 @@ describe('<gym-access-qr keep-awake>', () => {
   let net: ReturnType<typeof stubFetch>;
   let el: GymAccessQr | undefined;
 
-  async function settle() {
-    for (let i = 0; i < 6; i++) await clock.tickAsync(0);
-  }
+  /** Lets fetch, body reads and renders finish without moving the clock. */
+  const settle = () => settleOn(clock);
 
   beforeEach(() => {
-    clock = sinon.useFakeTimers({ now: START, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
+    clock = fakeClock();
     net = stubFetch(settle);
   });
 
