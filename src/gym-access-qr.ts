@@ -11,8 +11,6 @@ import { styles } from './gym-access-qr.styles.js';
 /** The ring's last seconds are drawn in the warning colour. */
 const ENDING_MS = 5_000;
 
-const LEVELS: readonly string[] = ['L', 'M', 'Q', 'H'];
-const CREDENTIALS: readonly string[] = ['same-origin', 'include', 'omit'];
 
 /**
  * A gym member's check-in QR code, fetched from the partner backend, renewed
@@ -144,13 +142,6 @@ export class GymAccessQr extends LitElement {
    */
   invalidate(reason = 'manual'): void {
     this.access.invalidate(reason);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    // Unknown values fall back to the defaults rather than breaking the code.
-    if (changed.has('errorCorrection') && !LEVELS.includes(this.errorCorrection)) this.errorCorrection = 'M';
-    if (changed.has('credentials') && !CREDENTIALS.includes(this.credentials)) this.credentials = 'same-origin';
-    if (changed.has('afterCheckin') && this.afterCheckin !== 'refresh') this.afterCheckin = 'prompt';
   }
 
   protected override update(changed: PropertyValues<this>): void {

@@ -744,6 +744,14 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(el.state).to.equal('active');
     });
 
+    it('falls back to the defaults for unknown credentials and error-correction values', async () => {
+      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT, credentials: 'everything', 'error-correction': 'X' });
+      await settle();
+      expect(net.last.init.credentials).to.equal('same-origin');
+      await show(CODE_A);
+      expect(qrPathOf(el)).to.equal(qrImage(CODE_A, 'M').path);
+    });
+
     it('ignores a state written from outside', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();

@@ -69,6 +69,16 @@ function isRetried(error: AccessCodeError): boolean {
   return RETRIED.has(error.kind) || (error.kind === 'http' && (error.status ?? 0) >= 500);
 }
 
+// Attribute values are read where they are used, so a value the element does not know (an unknown
+// level, a misspelt credentials mode) falls back to the default before it can reach fetch or the encoder.
+function levelOf(value: string): ErrorCorrectionLevel {
+  return value === 'L' || value === 'Q' || value === 'H' ? value : 'M';
+}
+
+function credentialsOf(value: string): RequestCredentials {
+  return value === 'include' || value === 'omit' ? value : 'same-origin';
+}
+
 function seconds(value: number, fallback: number): number {
   return Number.isFinite(value) && value >= 0 ? value * 1000 : fallback * 1000;
 }
@@ -136,8 +146,7 @@ export class AccessCodeController implements ReactiveController {
   hostUpdate(): void {
     this.#syncConfig();
     const code = this.code;
-    if (code && this.#host.errorCorrection !== this.#level) {
-      this.#level = this.#host.errorCorrection;
+    if (code && levelOf(this.#host.errorCorrection) !== this.#level) {
       code.qr = this.#encode(code.content) ?? code.qr;
     }
   }
@@ -207,7 +216,6 @@ export class AccessCodeController implements ReactiveController {
     this.#retryAt = null;
     this.#waitForUser = false;
     this.invalidation = null;
-    this.#level = this.#host.errorCorrection;
     const config = resolveEndpoint(tokenEndpoint ?? '', customerId ?? '', document.baseURI);
     this.#url = config.status === 'ready' ? config.url : null;
     if (config.status === 'invalid') {
@@ -259,7 +267,7 @@ export class AccessCodeController implements ReactiveController {
         const response = await requestAccessCode({
           url,
           headers: this.#host.requestHeaders,
-          credentials: this.#host.credentials,
+          credentials: credentialsOf(this.#host.credentials),
           signal: abort.signal,
         });
         if (generation !== this.#generation) return;
@@ -340,7 +348,8 @@ export class AccessCodeController implements ReactiveController {
 
   #encode(content: string): QrImage | null {
     try {
-      return qrImage(content, this.#host.errorCorrection);
+      this.#level = levelOf(this.#host.errorCorrection);
+      return qrImage(content, this.#level);
     } catch {
       return null;
     }
