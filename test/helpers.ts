@@ -15,7 +15,7 @@ export function fakeClock(): sinon.SinonFakeTimers {
 
 /** Lets fetch, body reads and renders finish without moving the faked clock. */
 export async function settleOn(clock: sinon.SinonFakeTimers): Promise<void> {
-  for (let i = 0; i < 6; i++) await clock.tickAsync(0);
+  for (let i = 0; i < 10; i++) await clock.tickAsync(0);
 }
 
 export function iso(ms: number): string {

@@ -1,0 +1,44 @@
+// `npm run test:browsers`: installs what is missing (as root on Debian:
+// chromium, firefox-esr, webkit2gtk-driver, xvfb), starts Xvfb and
+// WebKitWebDriver for WebKit, runs the tests in all three engines, and stops
+// what it started.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { SUMMARY_FILE } from './summary-reporter.mjs';
+
+const needs = {
+  chromium: '/usr/bin/chromium',
+  'firefox-esr': '/usr/bin/firefox-esr',
+  'webkit2gtk-driver': '/usr/bin/WebKitWebDriver',
+  xvfb: '/usr/bin/Xvfb',
+};
+const missing = Object.entries(needs).filter(([, path]) => !existsSync(path)).map(([name]) => name);
+if (missing.length) {
+  if (process.getuid?.() !== 0) {
+    console.error(`Missing: ${missing.join(', ')}. Install them with: sudo apt-get install ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+const display = ':97';
+const port = '4444';
+const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
+const stop = () => {
+  driver.kill();
+  xvfb.kill();
+};
+process.on('exit', stop);
+// Give both a moment to listen.
+await new Promise((done) => setTimeout(done, 1_500));
+
+rmSync(SUMMARY_FILE, { force: true });
+const result = spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.browsers.config.mjs', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, DISPLAY: display, WEBKIT_WEBDRIVER_PORT: port },
+});
+const counts = existsSync(SUMMARY_FILE) ? JSON.parse(readFileSync(SUMMARY_FILE, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
+console.log(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+process.exit(result.status ?? 1);
