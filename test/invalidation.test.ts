@@ -242,6 +242,16 @@ describe('<gym-access-qr> check-ins', () => {
       expect(FakeEventSource.open).to.have.length(1);
     });
 
+    it('reopens the stream when the page comes back from the back/forward cache', async () => {
+      const { stream } = await showing();
+      setVisibility('hidden');
+      expect(stream.closed).to.equal(true);
+      // Restored: pageshow, whether or not a visibilitychange comes with it.
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      expect(FakeEventSource.open).to.have.length(1);
+    });
+
     it('closes the old stream and opens one for the new customer when the attributes change', async () => {
       const { el, stream } = await showing();
       el.customerId = '7654321';

@@ -45,6 +45,8 @@ export class CheckinStreamController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#sync);
+    // A page restored from the back/forward cache gets its stream back here too.
+    window.addEventListener('pageshow', this.#sync);
     this.#configure();
     this.#sync();
   }
@@ -52,6 +54,7 @@ export class CheckinStreamController implements ReactiveController {
   hostDisconnected(): void {
     this.#connected = false;
     document.removeEventListener('visibilitychange', this.#sync);
+    window.removeEventListener('pageshow', this.#sync);
     this.#close();
   }
 
