@@ -48,6 +48,16 @@ export type GymAccessQrExpiredEvent = CustomEvent<ExpiredDetail>;
 export type GymAccessQrInvalidatedEvent = CustomEvent<InvalidatedDetail>;
 export type GymAccessQrErrorEvent = CustomEvent<ErrorDetail>;
 
+/**
+ * Dispatches one of the element's events once the render it describes is on
+ * screen: bubbling and composed, as the contract promises.
+ */
+export function announce<T>(host: HTMLElement & { updateComplete: Promise<unknown> }, type: string, detail: T): void {
+  void host.updateComplete.then(() => {
+    host.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  });
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'gym-access-qr-refresh': GymAccessQrRefreshEvent;

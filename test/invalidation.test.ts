@@ -274,11 +274,23 @@ describe('<gym-access-qr> check-ins', () => {
       document.body.append(el);
       await settle();
       expect(errors.map((e) => e.detail)).to.deep.equal([
-        { kind: 'config', retryInMs: null, message: 'events-endpoint: token-endpoint must be an http: or https: URL' },
+        { kind: 'config', retryInMs: null, message: 'events-endpoint must be an http: or https: URL' },
       ]);
       expect(FakeEventSource.instances).to.have.length(0);
       await net.last.respond(freshCode('0049267681211943991'));
       expect(el.state).to.equal('active');
+    });
+
+    it('leaves a bad customer-id to the access code: one config error, no stream', async () => {
+      el = document.createElement('gym-access-qr');
+      const errors = record(el, 'gym-access-qr-error');
+      el.setAttribute('customer-id', '12a');
+      el.setAttribute('token-endpoint', ENDPOINT);
+      el.setAttribute('events-endpoint', EVENTS);
+      document.body.append(el);
+      await settle();
+      expect(errors.map((e) => e.detail.message)).to.deep.equal(['customer-id must be a Magicline customer id: 1 to 19 digits']);
+      expect(FakeEventSource.instances).to.have.length(0);
     });
 
     it('ignores a check-in when no code is shown', async () => {

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  announce,
   ERROR_EVENT,
   EXPIRED_EVENT,
   INVALIDATED_EVENT,
@@ -175,14 +176,10 @@ export class AccessCodeController implements ReactiveController {
   /** The shown code is dead (used at the gate, revoked): hide it at once and say so. */
   invalidate(reason: string, at: Date = new Date()): void {
     if (this.#url === null) return;
-    this.#cancelRequest();
-    this.code = null;
-    this.#retryAt = null;
-    this.#failures = 0;
-    this.error = null;
+    this.#reset();
     this.invalidation = { reason, at: at.toISOString() };
     this.#setState(AccessState.invalidated);
-    this.#announce<InvalidatedDetail>(INVALIDATED_EVENT, this.invalidation);
+    announce<InvalidatedDetail>(this.#host, INVALIDATED_EVENT, this.invalidation);
     this.#waitForUser = this.#host.afterCheckin !== 'refresh';
     this.#plan();
   }
@@ -209,11 +206,7 @@ export class AccessCodeController implements ReactiveController {
     if (key === this.#configKey) return false;
     this.#configKey = key;
     // The old customer's code and requests must not outlive the change.
-    this.#cancelRequest();
-    this.code = null;
-    this.error = null;
-    this.#failures = 0;
-    this.#retryAt = null;
+    this.#reset();
     this.#waitForUser = false;
     this.invalidation = null;
     const config = resolveEndpoint(tokenEndpoint ?? '', customerId ?? '', document.baseURI);
@@ -285,10 +278,9 @@ export class AccessCodeController implements ReactiveController {
         }
       }
     };
-    const running = run();
-    // run() may have settled synchronously in theory; only record it if it is still ours.
-    if (generation === this.#generation) this.#inFlight = running;
-    return running;
+    // run() reaches its first await before it can settle, so this is set before its finally runs.
+    this.#inFlight = run();
+    return this.#inFlight;
   }
 
   #accept(
@@ -320,7 +312,7 @@ export class AccessCodeController implements ReactiveController {
     this.error = null;
     this.#failures = 0;
     this.#setState(AccessState.active);
-    this.#announce<RefreshDetail>(REFRESH_EVENT, { expiresAt: code.expiresAt, format: 'QR_CODE' });
+    announce<RefreshDetail>(this.#host, REFRESH_EVENT, { expiresAt: code.expiresAt, format: 'QR_CODE' });
   }
 
   #fail(error: AccessCodeError): void {
@@ -328,8 +320,9 @@ export class AccessCodeController implements ReactiveController {
       const delay = error.retryAfterMs ?? backoffDelay(this.#failures, this.#random);
       this.#failures++;
       this.#retryAt = performance.now() + delay;
+      // The state stays: a valid code stays on screen with the retry behind it; without one, the
+      // loading or expired view now shows the retry message.
       this.#report(error, delay);
-      // With a valid code on screen, the retry happens behind it.
       this.#host.requestUpdate();
     } else {
       this.code = null;
@@ -343,7 +336,7 @@ export class AccessCodeController implements ReactiveController {
   #expire(code: ShownCode): void {
     this.code = null;
     this.#setState(AccessState.expired);
-    this.#announce<ExpiredDetail>(EXPIRED_EVENT, { expiresAt: code.expiresAt });
+    announce<ExpiredDetail>(this.#host, EXPIRED_EVENT, { expiresAt: code.expiresAt });
   }
 
   #encode(content: string): QrImage | null {
@@ -359,7 +352,7 @@ export class AccessCodeController implements ReactiveController {
     const detail: ErrorDetail = { kind: error.kind, retryInMs, message: error.message };
     if (error.status !== undefined) detail.status = error.status;
     this.error = detail;
-    this.#announce<ErrorDetail>(ERROR_EVENT, detail);
+    announce<ErrorDetail>(this.#host, ERROR_EVENT, detail);
   }
 
   #setState(state: AccessState): void {
@@ -367,12 +360,13 @@ export class AccessCodeController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Dispatches once the render it describes is on screen. */
-  #announce<T>(type: string, detail: T): void {
-    const host = this.#host;
-    void host.updateComplete.then(() => {
-      host.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
-    });
+  /** Drops the shown code, the request in flight and the retry state. */
+  #reset(): void {
+    this.#cancelRequest();
+    this.code = null;
+    this.error = null;
+    this.#failures = 0;
+    this.#retryAt = null;
   }
 
   #cancelRequest(): void {

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ERROR_EVENT, type ErrorDetail } from '../events.js';
+import { announce, ERROR_EVENT, type ErrorDetail } from '../events.js';
 import { checkinFromMessage, type Checkin } from './checkin.js';
-import { resolveEndpoint } from './config.js';
+import { isCustomerId, resolveEndpoint } from './config.js';
 import { backoffDelay } from './schedule.js';
 
 /** What the controller reads from its element. */
@@ -71,15 +71,11 @@ export class CheckinStreamController implements ReactiveController {
     this.#close();
     this.#failures = 0;
     this.#seen.clear();
-    const config = resolveEndpoint(eventsEndpoint ?? '', customerId ?? '', document.baseURI);
+    const config = resolveEndpoint(eventsEndpoint ?? '', customerId ?? '', document.baseURI, 'events-endpoint');
     this.#url = config.status === 'ready' ? config.url : null;
     // A bad customer-id is reported once, by the access code; a bad events URL only here.
-    if (config.status === 'invalid' && eventsEndpoint && !config.message.startsWith('customer-id')) {
-      const detail: ErrorDetail = { kind: 'config', retryInMs: null, message: `events-endpoint: ${config.message}` };
-      const host = this.#host;
-      void host.updateComplete.then(() =>
-        host.dispatchEvent(new CustomEvent(ERROR_EVENT, { detail, bubbles: true, composed: true })),
-      );
+    if (config.status === 'invalid' && isCustomerId(customerId.trim())) {
+      announce<ErrorDetail>(this.#host, ERROR_EVENT, { kind: 'config', retryInMs: null, message: config.message });
     }
     return true;
   }

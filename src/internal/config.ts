@@ -20,7 +20,13 @@ export type EndpointConfig =
  * `template` may hold `{customerId}`, replaced by the URL-encoded id; it is
  * resolved against `base` (the document's base URL) and must end up http(s).
  */
-export function resolveEndpoint(template: string, customerId: string, base: string): EndpointConfig {
+export function resolveEndpoint(
+  template: string,
+  customerId: string,
+  base: string,
+  /** The attribute the template came from, for messages. */
+  attribute = 'token-endpoint',
+): EndpointConfig {
   const id = customerId.trim();
   const endpoint = template.trim();
   if (endpoint === '' || id === '') return { status: 'idle' };
@@ -31,10 +37,10 @@ export function resolveEndpoint(template: string, customerId: string, base: stri
   try {
     url = new URL(endpoint.replace(PLACEHOLDER, encodeURIComponent(id)), base);
   } catch {
-    return { status: 'invalid', message: 'token-endpoint is not a valid URL' };
+    return { status: 'invalid', message: `${attribute} is not a valid URL` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { status: 'invalid', message: 'token-endpoint must be an http: or https: URL' };
+    return { status: 'invalid', message: `${attribute} must be an http: or https: URL` };
   }
   return { status: 'ready', url: url.href };
 }
