@@ -31,6 +31,9 @@ const FAULTS = ['none', 'server-error', 'rate-limited', 'unauthorized', 'forbidd
 const CUSTOMER_PATH = /^\/v1\/customers\/([0-9]{1,19})\/(access-code|events)$/;
 const MAX_BODY = 64 * 1024;
 
+/** A customer id as a stream key: `0001234567` and `1234567` are the same customer. */
+const streamKey = (/** @type {string} */ id) => id.replace(/^0+(?=\d)/, '');
+
 /**
  * @param {{ apiKey?: string, now?: () => number }} [options]
  *   apiKey: what `POST /webhooks/magicline` expects in `X-API-KEY`;
@@ -77,24 +80,24 @@ export function createMockOpenApi(options = {}) {
   }
 
   /**
-   * Sends a webhook body to every open stream of its customer.
-   * @param {{ entityId: number | string, uuid: string, payload: unknown[] }} body
+   * Sends a webhook body, as text, to every open stream of its customer. Text, not a parsed object:
+   * an int64 entityId above 2^53 would lose digits on the way through a JS number.
+   * @param {string} customerId
+   * @param {string} text
    */
-  function relay(body) {
-    const listeners = streams.get(String(body.entityId));
+  function relay(customerId, text) {
+    const listeners = streams.get(streamKey(customerId));
     if (!listeners) return 0;
-    const frame = `data: ${JSON.stringify(body)}\n\n`;
+    const frame = `data: ${text.replace(/\r?\n/g, '')}\n\n`;
     for (const res of listeners) res.write(frame);
     return listeners.size;
   }
 
   /** @param {string} customerId */
   function checkin(customerId) {
-    return relay({
-      entityId: Number(customerId),
-      uuid: randomUUID(),
-      payload: [{ timestamp: now(), type: 'CUSTOMER_CHECKIN', content: {} }],
-    });
+    const payload = [{ timestamp: now(), type: 'CUSTOMER_CHECKIN', content: {} }];
+    // entityId is written as the id's digits: a JSON number of any size.
+    return relay(customerId, `{"entityId":${streamKey(customerId)},"uuid":"${randomUUID()}","payload":${JSON.stringify(payload)}}`);
   }
 
   /** @param {string} content */
@@ -135,10 +138,13 @@ export function createMockOpenApi(options = {}) {
     }
     if (url.pathname === '/webhooks/magicline' && method === 'POST') {
       if (req.headers['x-api-key'] !== apiKey) return send(res, 401, { error: 'invalid X-API-KEY' });
-      const body = await readJson(req);
-      if (!isWebhook(body)) return send(res, 400, { error: 'expected a Magicline webhook body' });
+      const text = await readText(req);
+      const entityId = text === null ? undefined : /"entityId"\s*:\s*(\d+)/.exec(text)?.[1];
+      if (entityId === undefined || !isWebhook(parseJson(text))) {
+        return send(res, 400, { error: 'expected a Magicline webhook body' });
+      }
       // Answer at once: Magicline waits 5 s at most and does not retry.
-      relay(body);
+      relay(entityId, /** @type {string} */ (text));
       return send(res, 200, { received: true });
     }
     if (url.pathname === '/mock/settings') {
@@ -153,7 +159,7 @@ export function createMockOpenApi(options = {}) {
       return send(res, 200, settingsFor(customerId));
     }
     if (url.pathname === '/mock/streams' && method === 'GET') {
-      return send(res, 200, { open: streams.get(url.searchParams.get('customerId') ?? '')?.size ?? 0 });
+      return send(res, 200, { open: streams.get(streamKey(url.searchParams.get('customerId') ?? ''))?.size ?? 0 });
     }
     if (url.pathname === '/mock/stats' && method === 'GET') {
       return send(res, 200, { accessCodeRequests: requests.get(url.searchParams.get('customerId') ?? '') ?? 0 });
@@ -215,15 +221,16 @@ export function createMockOpenApi(options = {}) {
       Connection: 'keep-alive',
     });
     res.write('retry: 2000\n\n');
-    let listeners = streams.get(customerId);
-    if (!listeners) streams.set(customerId, (listeners = new Set()));
+    const key = streamKey(customerId);
+    let listeners = streams.get(key);
+    if (!listeners) streams.set(key, (listeners = new Set()));
     listeners.add(res);
     // A comment now and then keeps proxies from closing an idle stream.
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(heartbeat);
       listeners.delete(res);
-      if (listeners.size === 0) streams.delete(customerId);
+      if (listeners.size === 0) streams.delete(key);
     });
   }
 
@@ -277,8 +284,8 @@ function validSettings(body) {
   return patch;
 }
 
-/** @param {import('node:http').IncomingMessage} req @returns {Promise<any>} the parsed body, or null */
-async function readJson(req) {
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<string | null>} the body, or null when too large */
+async function readText(req) {
   let size = 0;
   const chunks = [];
   for await (const chunk of req) {
@@ -286,11 +293,21 @@ async function readJson(req) {
     if (size > MAX_BODY) return null;
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** @param {string | null} text @returns {any} the parsed value, or null */
+function parseJson(text) {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return text === null ? null : JSON.parse(text);
   } catch {
     return null;
   }
+}
+
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<any>} the parsed body, or null */
+async function readJson(req) {
+  return parseJson(await readText(req));
 }
 
 /**

@@ -88,6 +88,22 @@ describe('mock backend', () => {
       }
     });
 
+    it('relays the webhook text as sent, so an int64 entityId keeps every digit', async () => {
+      const id = '9007199254740993'; // 2^53 + 1: a JS number would turn it into ...992
+      const text = `{"entityId":${id},"uuid":"${crypto.randomUUID()}","payload":[{"timestamp":${Date.now()},"type":"CUSTOMER_CHECKIN","content":{}}]}`;
+      const messages: string[] = [];
+      const source = new EventSource(`/v1/customers/${id}/events`);
+      source.onmessage = (event) => messages.push(event.data);
+      try {
+        await until(() => source.readyState === EventSource.OPEN, 5_000, 'the stream to open');
+        expect((await post('/webhooks/magicline', text, { 'X-API-KEY': 'demo-api-key' })).status).to.equal(200);
+        await until(() => messages.length > 0, 5_000, 'the relayed webhook');
+        expect(messages).to.deep.equal([text]);
+      } finally {
+        source.close();
+      }
+    });
+
     it('relays a granted scan as a check-in webhook', async () => {
       const id = uniqueCustomer();
       const messages: string[] = [];
