@@ -96,11 +96,11 @@ export class GymAccessQr extends LitElement {
   declare strings: Partial<GymAccessQrStrings> | undefined;
 
   private readonly access = new AccessCodeController(this);
+  // Check-ins from events-endpoint take the shown code away.
+  private readonly checkins = new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
 
   constructor() {
     super();
-    // Check-ins from events-endpoint take the shown code away.
-    new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
     new WakeLockController(this, () => this.access.code !== null);
     this.customerId = '';
     this.tokenEndpoint = '';
@@ -153,7 +153,9 @@ export class GymAccessQr extends LitElement {
   protected override render(): TemplateResult {
     const strings = stringsFor(this.language(), this.strings);
     const code = this.access.code;
-    return html`<div part="base" class="base">${code ? this.renderCode(code, strings) : this.renderMessage(strings)}</div>`;
+    // Back on the page, a held code waits (as loading) until the check-in stream has replayed what happened meanwhile.
+    const shown = code && !this.checkins.covers(code.sentAt) ? code : null;
+    return html`<div part="base" class="base">${shown ? this.renderCode(shown, strings) : this.renderMessage(strings)}</div>`;
   }
 
   private renderCode(code: ShownCode, strings: GymAccessQrStrings): TemplateResult {

@@ -180,3 +180,39 @@ export async function decodeShownQr(el: GymAccessQr, pixels = 400): Promise<stri
     URL.revokeObjectURL(url);
   }
 }
+
+/**
+ * A real `text/event-stream` Response whose body the test writes by hand,
+ * as a backend would: `write` a chunk, `end` the stream, or `fail` it.
+ */
+export function eventStreamResponse({ status = 200, headers = {} }: { status?: number; headers?: Record<string, string> } = {}) {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let open = true;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      open = false;
+    },
+  });
+  const encoder = new TextEncoder();
+  return {
+    response: new Response(body, { status, headers: { 'Content-Type': 'text/event-stream', ...headers } }),
+    /** Whether the reader is still there (not cancelled, not ended). */
+    get open() {
+      return open;
+    },
+    write(text: string) {
+      if (open) controller.enqueue(encoder.encode(text));
+    },
+    end() {
+      if (open) controller.close();
+      open = false;
+    },
+    fail() {
+      if (open) controller.error(new TypeError('network error'));
+      open = false;
+    },
+  };
+}

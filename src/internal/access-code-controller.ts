@@ -12,7 +12,7 @@ import {
   type RefreshDetail,
 } from '../events.js';
 import type { Checkin } from './checkin.js';
-import { resolveEndpoint } from './config.js';
+import { credentialsOf, resolveEndpoint } from './config.js';
 import { qrImage, type ErrorCorrectionLevel, type QrImage } from './qr.js';
 import { AccessCodeError, requestAccessCode, type RequestHeadersSource } from './request.js';
 import { backoffDelay, codeLifetime, refreshDelay } from './schedule.js';
@@ -74,10 +74,6 @@ function isRetried(error: AccessCodeError): boolean {
 // level, a misspelt credentials mode) falls back to the default before it can reach fetch or the encoder.
 function levelOf(value: string): ErrorCorrectionLevel {
   return value === 'L' || value === 'Q' || value === 'H' ? value : 'M';
-}
-
-function credentialsOf(value: string): RequestCredentials {
-  return value === 'include' || value === 'omit' ? value : 'same-origin';
 }
 
 function seconds(value: number, fallback: number): number {

@@ -44,3 +44,8 @@ export function resolveEndpoint(
   }
   return { status: 'ready', url: url.href };
 }
+
+/** The fetch credentials mode for both endpoints; an unknown value falls back to the default before it can reach fetch. */
+export function credentialsOf(value: string): RequestCredentials {
+  return value === 'include' || value === 'omit' ? value : 'same-origin';
+}
