@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { jwtVerify } from 'jose';
 import { customerKey } from './state.js';
 
@@ -8,11 +9,16 @@ import { customerKey } from './state.js';
  */
 export type Authorization = 'allow' | 'unauthorized' | 'forbidden';
 
+/** Where the request came from: in Node (`nodeHandler`, `listen`), the Node request, as Express and its session middleware left it. */
+export interface AuthorizeContext {
+  incoming?: IncomingMessage;
+}
+
 /**
  * The partner's check that the request's member owns `customerId` (the path's
  * digits as sent, leading zeros included).
  */
-export type Authorize = (request: Request, customerId: string) => Authorization | Promise<Authorization>;
+export type Authorize = (request: Request, customerId: string, context: AuthorizeContext) => Authorization | Promise<Authorization>;
 
 export interface JwtAuthorizerOptions {
   /** The HS256 secret (at least 32 bytes). */

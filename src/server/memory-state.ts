@@ -1,4 +1,4 @@
-import { compareEventIds, DEFAULT_REPLAY_WINDOW_MS, type CachedCode, type CheckinMessage, type CodeEntry, type SharedState, type SlotAnswer } from './state.js';
+import { compareEventIds, DEFAULT_REPLAY_WINDOW_MS, isEventId, type CachedCode, type CheckinMessage, type CodeEntry, type SharedState, type SlotAnswer } from './state.js';
 
 export interface MemoryStateOptions {
   /** How long messages stay replayable, ms (default 5 minutes). */
@@ -51,6 +51,7 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
       return message.id;
     },
     async replay(customerKey, afterId) {
+      if (!isEventId(afterId)) return [];
       prune(now());
       return (logs.get(customerKey) ?? []).map((item) => item.message).filter((message) => compareEventIds(message.id, afterId) > 0);
     },

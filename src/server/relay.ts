@@ -43,7 +43,7 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (er
 
 export interface Relay {
   /** The web-standard handler: Node via `nodeHandler`/`listen`, or Deno, Bun, Workers directly. */
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, env?: { incoming?: IncomingMessage }): Promise<Response>;
   /** For `http.createServer`, Express (`app.use(relay.nodeHandler)`, before any body parser), Connect, Vite. */
   nodeHandler: NodeHandler;
   /** Starts an HTTP server (port 0: a free one); `close()` stops it. */
@@ -144,7 +144,8 @@ export function createRelay(options: RelayOptions): Relay {
   const authorizeMember: MiddlewareHandler = async (c, next) => {
     const customerId = c.req.param('customerId') ?? '';
     if (!CUSTOMER_ID.test(customerId)) return c.json({ error: 'customerId must be 1 to 19 digits' }, 400, NO_STORE);
-    const answer: Authorization | unknown = await options.authorize(c.req.raw, customerId);
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const answer: Authorization | unknown = await options.authorize(c.req.raw, customerId, incoming ? { incoming } : {});
     if (answer === 'unauthorized') return c.json({ error: 'not signed in' }, 401, NO_STORE);
     if (answer !== 'allow') return c.json({ error: 'not your customer id' }, 403, NO_STORE);
     await next();
@@ -328,9 +329,9 @@ export function createRelay(options: RelayOptions): Relay {
     for (const set of streams.values()) for (const stream of [...set]) stream.end();
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, env?: { incoming?: IncomingMessage }): Promise<Response> {
     const started = performance.now();
-    const response = await app.fetch(request);
+    const response = await app.fetch(request, env);
     // One line a request: no query string, header, body or code.
     logger.info('request', {
       method: request.method,
@@ -344,7 +345,7 @@ export function createRelay(options: RelayOptions): Relay {
   let listener: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
   const nodeListener = () =>
     (listener ??= import('@hono/node-server').then(({ getRequestListener }) =>
-      getRequestListener(handle, {
+      getRequestListener((request, env) => handle(request, env as { incoming?: IncomingMessage }), {
         overrideGlobalObjects: false,
         errorHandler: (error) => {
           logger.error('node adapter failed', { error: describeError(error) });
@@ -393,8 +394,13 @@ export function createRelay(options: RelayOptions): Relay {
         [...servers].map(
           (server) =>
             new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              server.closeAllConnections();
+              // Let the ended streams finish their responses; cut whatever still hangs on after a second.
+              const force = setTimeout(() => server.closeAllConnections(), 1000);
+              server.close(() => {
+                clearTimeout(force);
+                resolve();
+              });
+              server.closeIdleConnections();
             }),
         ),
       );

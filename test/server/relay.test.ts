@@ -3,6 +3,8 @@
  * counts its calls, the relay on another, requests with fetch.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it, mock } from 'node:test';
 import { createMemoryState, createRelay, type RelayOptions, type SharedState } from '../../src/server/index.js';
 import { checkinBody, MAGICLINE_KEY, openEvents, postWebhook, recordingLogger, sleep, startUpstream, until, WEBHOOK_KEY, type EventReader } from './helpers.js';
@@ -375,6 +377,43 @@ describe('POST /webhooks/magicline', () => {
     assert.equal(response.status, 200);
     release();
     await memory.close();
+  });
+});
+
+describe('nodeHandler', () => {
+  it('mounts in a Node server like Express middleware: the app\'s own routes pass on, authorize sees the Node request', async () => {
+    const upstream = await startUpstream();
+    const relay = createRelay({
+      magiclineBaseUrl: upstream.url,
+      magiclineApiKey: MAGICLINE_KEY,
+      webhookApiKey: WEBHOOK_KEY,
+      logger: recordingLogger(),
+      // As with a session middleware that ran before the relay.
+      authorize: (_request, customerId, { incoming }) => {
+        const member = (incoming as { member?: string } | undefined)?.member;
+        if (!member) return 'unauthorized';
+        return member === customerId ? 'allow' : 'forbidden';
+      },
+    });
+    const server = createServer((req, res) => {
+      (req as { member?: string }).member = req.headers['x-demo-member'] as string | undefined;
+      relay.nodeHandler(req, res, () => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('the app');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    cleanups.push(
+      () => upstream.close(),
+      () => relay.close(),
+      () => new Promise<void>((resolve) => server.close(() => resolve())),
+    );
+    assert.equal(await (await fetch(`${base}/members/home`)).text(), 'the app');
+    assert.equal((await fetch(`${base}/v1/customers/21/access-code`)).status, 401);
+    assert.equal((await fetch(`${base}/v1/customers/21/access-code`, { headers: { 'X-Demo-Member': '22' } })).status, 403);
+    assert.equal((await fetch(`${base}/v1/customers/21/access-code`, { headers: { 'X-Demo-Member': '21' } })).status, 200);
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
   });
 });
 
