@@ -160,9 +160,12 @@ export function createRelay(options: RelayOptions): Relay {
       const current: Flight = { promise: obtainCode(key, () => inflight.get(key) === current) };
       flight = current;
       inflight.set(key, current);
-      current.promise.finally(() => {
-        if (inflight.get(key) === current) inflight.delete(key);
-      });
+      void current.promise
+        .finally(() => {
+          if (inflight.get(key) === current) inflight.delete(key);
+        })
+        // Every waiter gets the rejection through its own await (a 500); this copy needs no handler.
+        .catch(() => {});
     }
     return answerCode(c, await flight.promise);
   });
@@ -353,13 +356,21 @@ export function createRelay(options: RelayOptions): Relay {
       }),
     ));
 
+  /** Hands a Node request to the relay; a failure of the adapter itself ends that response, never the process. */
+  function serveNode(req: IncomingMessage, res: ServerResponse) {
+    nodeListener()
+      .then((listen) => listen(req, res))
+      .catch((error: unknown) => {
+        logger.error('node adapter failed', { error: describeError(error) });
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+  }
+
   const nodeHandler: NodeHandler = (req, res, next) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (next && !RELAY_PATH.test(path)) return next();
-    nodeListener().then(
-      (listen) => listen(req, res),
-      (error: unknown) => (next ? next(error) : res.destroy()),
-    );
+    serveNode(req, res);
   };
 
   return {
@@ -367,8 +378,8 @@ export function createRelay(options: RelayOptions): Relay {
     nodeHandler,
     async listen({ port = 0, hostname } = {}) {
       const { createServer } = await import('node:http');
-      const handler = await nodeListener();
-      const server = createServer((req, res) => void handler(req, res));
+      await nodeListener();
+      const server = createServer(serveNode);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         if (hostname) server.listen(port, hostname, resolve);

@@ -60,6 +60,19 @@ describe('GET /v1/customers/{id}/access-code', () => {
     assert.equal(upstream.calls, 0);
   });
 
+  it('fails closed when authorize answers something else (403) or throws (500, logged)', async () => {
+    const { code, upstream, logger } = await setup({
+      authorize: (request) => {
+        if (request.headers.get('X-Case') === 'throw') throw new Error('session store down');
+        return true as unknown as 'allow';
+      },
+    });
+    assert.equal((await code('1', { 'X-Case': 'odd' })).status, 403);
+    assert.equal((await code('1', { 'X-Case': 'throw' })).status, 500);
+    assert.ok(logger.lines.some((line) => line.includes('session store down')));
+    assert.equal(upstream.calls, 0);
+  });
+
   it('answers Magicline\'s JSON unchanged, with no-store and Magicline\'s Date, having sent the API key', async () => {
     const { code, upstream } = await setup();
     upstream.clock = () => MAGICLINE_NOW;
@@ -307,6 +320,14 @@ describe('GET /v1/customers/{id}/events', () => {
       assert.deepEqual([one, two, three].map((message) => message!.data), [sent[0], sent[2], sent[3]]);
     });
   }
+
+  it('lets go of a stream when its client leaves', async () => {
+    const { events, relay } = await setup();
+    const stream = await events('/v1/customers/4/events', as('4'));
+    await until(() => relay.openStreams('4') === 1, 2_000, 'the stream to open');
+    stream.close();
+    await until(() => relay.openStreams('4') === 0, 2_000, 'the relay to notice');
+  });
 
   it('ends its streams on close()', async () => {
     const { events, relay } = await setup();
