@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createRelay, type Relay } from '../../src/server/index.js';
-import { checkinBody, MAGICLINE_KEY, openEvents, postWebhook, recordingLogger, sleep, startRedis, startUpstream, until, WEBHOOK_KEY, type EventReader, type FakeUpstream, type RedisServer } from './helpers.js';
+import { checkinBody, freePort, MAGICLINE_KEY, openEvents, postWebhook, recordingLogger, sleep, startRedis, startUpstream, until, WEBHOOK_KEY, type EventReader, type FakeUpstream, type RedisServer } from './helpers.js';
 
 const unhandled: unknown[] = [];
 process.on('unhandledRejection', (reason) => unhandled.push(reason));
@@ -93,6 +93,21 @@ describe('relays sharing Redis', () => {
       assert.deepEqual(statuses, [200, 200, 429, 429]);
       break;
     }
+  });
+
+  it('start without Redis reachable: codes served, health and streams 503, closed cleanly', async () => {
+    const nowhere = `redis://127.0.0.1:${await freePort()}`;
+    const logger = recordingLogger();
+    const relay = createRelay({ magiclineBaseUrl: upstream.url, magiclineApiKey: MAGICLINE_KEY, webhookApiKey: WEBHOOK_KEY, authorize: () => 'allow', redisUrl: nowhere, logger });
+    cleanups.push(() => relay.close());
+    const { url } = await relay.listen({ hostname: '127.0.0.1' });
+    await sleep(300);
+    assert.equal((await fetch(`${url}/healthz`)).status, 503);
+    assert.equal((await fetch(`${url}/v1/customers/7/events`)).status, 503);
+    assert.equal((await fetch(`${url}/v1/customers/7/access-code`)).status, 200);
+    assert.equal((await postWebhook(url, checkinBody('7'))).status, 200);
+    // One warning per distinct connection error, not one per retry.
+    assert.ok(logger.lines.filter((line) => line.includes('redis connection error')).length <= 2, logger.lines.join('\n'));
   });
 
   it('keep serving codes while Redis is away, say 503 on health and streams, and recover within 10 s of its return', async () => {
