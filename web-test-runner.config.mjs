@@ -2,18 +2,23 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
-import { mockOpenApiMiddleware } from './demo/mock-open-api.js';
+import { register } from 'node:module';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
+
+// The demo backend runs the relay from src/server (TypeScript) as it is, without a build.
+register('./scripts/ts-hooks.mjs', import.meta.url);
+const { demoBackendMiddleware } = await import('./demo/demo-backend.ts');
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
-  files: ['test/**/*.test.ts'],
+  // test/server/ holds the relay's Node tests (node:test), not browser tests.
+  files: ['test/**/*.test.ts', '!test/server/**'],
   nodeResolve: true,
   // Two cores: one browser, a few pages at a time.
   concurrency: 2,
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
-  // The demo's mock Open API, so end-to-end tests talk to a real HTTP server.
-  middleware: [mockOpenApiMiddleware()],
+  // The demo's backend (the relay in front of the mock Open API), so end-to-end tests talk to real HTTP servers.
+  middleware: [demoBackendMiddleware()],
   reporters: [defaultReporter(), summaryReporter()],
   browsers: [
     chromeLauncher({

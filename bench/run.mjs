@@ -1,5 +1,5 @@
 // `npm run bench`: the figures a member's phone and a partner's backend feel,
-// measured in headless Chromium against the mock backend, beside Shoelace's
+// measured in headless Chromium against the mock Open API, beside Shoelace's
 // <sl-qr-code> doing the same job. Prints one table, writes it as JSON under
 // bench/results/. A benchmark, not a test: it never fails on a figure.
 //

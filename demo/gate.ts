@@ -1,6 +1,6 @@
 // A turnstile for the demo: reads a QR from the camera (BarcodeDetector where
 // the browser has it, jsQR elsewhere), or takes the member's current code from
-// the mock backend, and posts it to /gate/scan.
+// the mock Open API, and posts it to /gate/scan.
 import jsQR from 'jsqr';
 
 const verdict = document.querySelector<HTMLDivElement>('#verdict')!;

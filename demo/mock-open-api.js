@@ -1,15 +1,14 @@
-// A stand-in for a partner backend in front of the Magicline Open API, for
-// the demo (`npm start`) and the end-to-end tests. Plain Node, no framework:
+// A stand-in for the Magicline Open API, for the demo (`npm start`) and the
+// end-to-end tests, which put the package's own relay in front of it (see
+// demo/demo-backend.ts). Plain Node, no framework:
 // `createMockOpenApi().handle(req, res)` answers its routes and returns
-// false for anything else, so Vite and @web/test-runner can both mount it.
+// false for anything else.
 //
-//   GET  /v1/customers/{id}/access-code  a fresh 19-digit code, `Date` header, expiresAt ahead
-//   GET  /v1/customers/{id}/events       Server-Sent Events: check-in webhooks for that customer
-//   POST /gate/scan                      {content} -> granted / denied (unknown, expired, used)
-//   POST /webhooks/magicline             a Magicline webhook (X-API-KEY), relayed to the stream
+//   GET  /v1/customers/{id}/access-code  a fresh 19-digit code, `Date` header, expiresAt ahead (X-API-KEY when `apiKey` is set)
+//   POST /gate/scan                      {content} -> granted / denied (unknown, expired, used); a grant posts a
+//                                        CUSTOMER_CHECKIN webhook to `webhook.url`, as Magicline does
 //   GET  /mock/settings, POST /mock/settings   lifetime, fault, single-use, per customer or for all
 //   GET  /mock/current-code?customerId=   the newest code issued to a customer (the gate's "scan" button)
-//   GET  /mock/streams?customerId=        how many event streams that customer has open
 //   GET  /mock/stats?customerId=          how many access codes that customer has requested
 
 import { randomInt, randomUUID } from 'node:crypto';
@@ -28,20 +27,30 @@ import { randomInt, randomUUID } from 'node:crypto';
 export const DEFAULT_SETTINGS = { lifetimeSeconds: 30, fault: 'none', singleUse: true, retryAfterSeconds: 3 };
 
 const FAULTS = ['none', 'server-error', 'rate-limited', 'unauthorized', 'forbidden', 'not-found', 'invalid-json', 'wrong-format', 'no-expires', 'slow', 'drop'];
-const CUSTOMER_PATH = /^\/v1\/customers\/([0-9]{1,19})\/(access-code|events)$/;
+const ACCESS_CODE_PATH = /^\/v1\/customers\/([0-9]{1,19})\/access-code$/;
 const MAX_BODY = 64 * 1024;
 
-/** A customer id as a stream key: `0001234567` and `1234567` are the same customer. */
-const streamKey = (/** @type {string} */ id) => id.replace(/^0+(?=\d)/, '');
+/** A customer id as digits without leading zeros: `0001234567` and `1234567` are the same customer. */
+const customerDigits = (/** @type {string} */ id) => id.replace(/^0+(?=\d)/, '');
 
 /**
- * @param {{ apiKey?: string, now?: () => number }} [options]
- *   apiKey: what `POST /webhooks/magicline` expects in `X-API-KEY`;
+ * @typedef {object} WebhookTarget  where the gate's check-ins go, as Magicline posts them
+ * @property {string} url       the partner's webhook URL
+ * @property {string} apiKey    sent as `X-API-KEY`
+ * @property {(url: string, init: RequestInit) => Promise<Response>} [fetch]  default: the global fetch
+ */
+
+/**
+ * @param {{ apiKey?: string, webhook?: WebhookTarget, now?: () => number, onWebhookError?: (error: unknown) => void }} [options]
+ *   apiKey: the Open API key the access-code route expects in `X-API-KEY` (unchecked when unset);
+ *   webhook: where a granted scan is reported (nowhere when unset);
  *   now: the server's clock (epoch ms).
  */
 export function createMockOpenApi(options = {}) {
-  const apiKey = options.apiKey ?? 'demo-api-key';
+  const apiKey = options.apiKey;
   const now = options.now ?? Date.now;
+  /** @type {Set<Promise<void>>} webhooks on their way */
+  const sending = new Set();
   /** @type {MockSettings} */
   let defaults = { ...DEFAULT_SETTINGS };
   /** @type {Map<string, Partial<MockSettings>>} */
@@ -50,8 +59,6 @@ export function createMockOpenApi(options = {}) {
   const codes = new Map();
   /** @type {Map<string, string>} newest code per customer */
   const newest = new Map();
-  /** @type {Map<string, Set<import('node:http').ServerResponse>>} */
-  const streams = new Map();
   /** @type {Map<string, number>} access-code requests per customer, for the benchmark */
   const requests = new Map();
 
@@ -80,24 +87,28 @@ export function createMockOpenApi(options = {}) {
   }
 
   /**
-   * Sends a webhook body, as text, to every open stream of its customer. Text, not a parsed object:
-   * an int64 entityId above 2^53 would lose digits on the way through a JS number.
+   * Posts a CUSTOMER_CHECKIN webhook for the customer, as Magicline does after a grant: in the
+   * background, without delaying the gate's answer.
    * @param {string} customerId
-   * @param {string} text
    */
-  function relay(customerId, text) {
-    const listeners = streams.get(streamKey(customerId));
-    if (!listeners) return 0;
-    const frame = `data: ${text.replace(/\r?\n/g, '')}\n\n`;
-    for (const res of listeners) res.write(frame);
-    return listeners.size;
-  }
-
-  /** @param {string} customerId */
   function checkin(customerId) {
+    const target = options.webhook;
+    if (!target) return;
     const payload = [{ timestamp: now(), type: 'CUSTOMER_CHECKIN', content: {} }];
     // entityId is written as the id's digits: a JSON number of any size.
-    return relay(customerId, `{"entityId":${streamKey(customerId)},"uuid":"${randomUUID()}","payload":${JSON.stringify(payload)}}`);
+    const body = `{"entityId":${customerDigits(customerId)},"uuid":"${randomUUID()}","payload":${JSON.stringify(payload)}}`;
+    const post = (target.fetch ?? fetch)(target.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-KEY': target.apiKey },
+      body,
+    }).then(
+      async (response) => {
+        await response.body?.cancel();
+        if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+      },
+    ).catch((error) => (options.onWebhookError ?? ((e) => console.warn('mock Open API: webhook not delivered:', e)))(error));
+    sending.add(post);
+    void post.finally(() => sending.delete(post));
   }
 
   /** @param {string} content */
@@ -119,15 +130,12 @@ export function createMockOpenApi(options = {}) {
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://mock.local');
     const method = req.method ?? 'GET';
-    const match = CUSTOMER_PATH.exec(url.pathname);
+    const match = ACCESS_CODE_PATH.exec(url.pathname);
 
-    if (match && match[2] === 'access-code' && method === 'GET') {
+    if (match && method === 'GET') {
+      if (apiKey !== undefined && req.headers['x-api-key'] !== apiKey) return send(res, 401, { error: 'invalid X-API-KEY' });
       requests.set(/** @type {string} */ (match[1]), (requests.get(/** @type {string} */ (match[1])) ?? 0) + 1);
       await answerAccessCode(res, /** @type {string} */ (match[1]));
-      return true;
-    }
-    if (match && match[2] === 'events' && method === 'GET') {
-      openStream(req, res, /** @type {string} */ (match[1]));
       return true;
     }
     if (url.pathname === '/gate/scan' && method === 'POST') {
@@ -135,17 +143,6 @@ export function createMockOpenApi(options = {}) {
       if (!body || typeof body.content !== 'string') return send(res, 400, { error: 'expected {"content": "…"}' });
       const { status, body: answer } = scan(body.content);
       return send(res, status, answer);
-    }
-    if (url.pathname === '/webhooks/magicline' && method === 'POST') {
-      if (req.headers['x-api-key'] !== apiKey) return send(res, 401, { error: 'invalid X-API-KEY' });
-      const text = await readText(req);
-      const entityId = text === null ? undefined : /"entityId"\s*:\s*(\d+)/.exec(text)?.[1];
-      if (entityId === undefined || !isWebhook(parseJson(text))) {
-        return send(res, 400, { error: 'expected a Magicline webhook body' });
-      }
-      // Answer at once: Magicline waits 5 s at most and does not retry.
-      relay(entityId, /** @type {string} */ (text));
-      return send(res, 200, { received: true });
     }
     if (url.pathname === '/mock/settings') {
       const customerId = url.searchParams.get('customerId') ?? undefined;
@@ -157,9 +154,6 @@ export function createMockOpenApi(options = {}) {
         else defaults = { ...defaults, ...patch };
       }
       return send(res, 200, settingsFor(customerId));
-    }
-    if (url.pathname === '/mock/streams' && method === 'GET') {
-      return send(res, 200, { open: streams.get(streamKey(url.searchParams.get('customerId') ?? ''))?.size ?? 0 });
     }
     if (url.pathname === '/mock/stats' && method === 'GET') {
       return send(res, 200, { accessCodeRequests: requests.get(url.searchParams.get('customerId') ?? '') ?? 0 });
@@ -213,50 +207,16 @@ export function createMockOpenApi(options = {}) {
     }
   }
 
-  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {string} customerId */
-  function openStream(req, res, customerId) {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-    });
-    res.write('retry: 2000\n\n');
-    const key = streamKey(customerId);
-    let listeners = streams.get(key);
-    if (!listeners) streams.set(key, (listeners = new Set()));
-    listeners.add(res);
-    // A comment now and then keeps proxies from closing an idle stream.
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      listeners.delete(res);
-      if (listeners.size === 0) streams.delete(key);
-    });
-  }
-
   return {
     handle,
-    /** Ends every open event stream (for shutting a server down). */
-    close() {
-      for (const listeners of streams.values()) for (const res of listeners) res.end();
-      streams.clear();
+    /** Resolves when the webhooks on their way have been delivered (or failed). */
+    async close() {
+      await Promise.allSettled([...sending]);
     },
     /** For tests and the gate: what a scan of `content` answers. */
     scan,
     issue,
   };
-}
-
-/** @param {unknown} body */
-function isWebhook(body) {
-  if (!body || typeof body !== 'object') return false;
-  const { entityId, uuid, payload } = /** @type {Record<string, unknown>} */ (body);
-  return (
-    (typeof entityId === 'number' || (typeof entityId === 'string' && /^[0-9]{1,19}$/.test(entityId))) &&
-    typeof uuid === 'string' &&
-    Array.isArray(payload) &&
-    payload.every((event) => event && typeof event === 'object' && typeof event.type === 'string' && typeof event.timestamp === 'number')
-  );
 }
 
 /** @param {Record<string, unknown>} body @returns {Partial<MockSettings> | null} */
@@ -321,37 +281,4 @@ function send(res, status, body, headers = {}) {
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
   return true;
-}
-
-/** The mock as Koa middleware, for @web/test-runner and @web/dev-server. */
-export function mockOpenApiMiddleware(options) {
-  const mock = createMockOpenApi(options);
-  /** @param {any} ctx @param {() => Promise<unknown>} next */
-  return async (ctx, next) => {
-    ctx.respond = false;
-    if (await mock.handle(ctx.req, ctx.res)) return;
-    ctx.respond = true;
-    return next();
-  };
-}
-
-/** The mock as a Vite plugin, for `npm start`. */
-export function mockOpenApiPlugin(options) {
-  const mock = createMockOpenApi(options);
-  return {
-    name: 'gym-access-qr-mock-open-api',
-    /** @param {import('vite').ViteDevServer} server */
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        mock.handle(req, res).then((handled) => handled || next(), next);
-      });
-      server.httpServer?.on('close', () => mock.close());
-    },
-    /** @param {import('vite').PreviewServer} server */
-    configurePreviewServer(server) {
-      server.middlewares.use((req, res, next) => {
-        mock.handle(req, res).then((handled) => handled || next(), next);
-      });
-    },
-  };
 }

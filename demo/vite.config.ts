@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-import { mockOpenApiPlugin } from './mock-open-api.js';
+import { demoBackendPlugin } from './demo-backend.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -16,9 +16,9 @@ const demoHome: Plugin = {
   },
 };
 
-/** `npm start`: the demo pages, with the mock partner backend on the same origin. */
+/** `npm start`: the demo pages, with the package's relay (in front of the mock Open API) on the same origin. */
 export default defineConfig({
   root,
-  plugins: [demoHome, mockOpenApiPlugin()],
+  plugins: [demoHome, demoBackendPlugin()],
   server: { host: true, port: 5173 },
 });

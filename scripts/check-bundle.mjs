@@ -1,6 +1,6 @@
 // The drop-in bundles as an integrator uses them: dist/gym-access-qr.js
 // loaded twice (a snippet pasted twice) and the IIFE beside it, in Chromium,
-// against the mock backend. The tag must be defined once, nothing may throw,
+// against the mock Open API. The tag must be defined once, nothing may throw,
 // and the element must show a code.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';

@@ -4,9 +4,9 @@ import { decodeShownQr, mount, visibleText } from './helpers.js';
 import { configure, openStreams, scan, uniqueCustomer, until } from './server.js';
 
 /**
- * The whole path on the real mock backend: the element fetches a code, a
- * gate reads the QR off the screen and scans it, the backend relays the
- * check-in over SSE, and the member's screen flips.
+ * The whole path on the relay in front of the mock Open API: the element
+ * fetches a code, a gate reads the QR off the screen and scans it, the mock
+ * posts the check-in webhook, the relay streams it, and the member's screen flips.
  */
 describe('end to end: gate, webhook relay, event stream', () => {
   let el: GymAccessQr | undefined;

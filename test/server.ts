@@ -1,4 +1,4 @@
-/** Helpers for tests against the real mock backend that the test runner serves. */
+/** Helpers for tests against the real backend the test runner serves: the relay in front of the mock Open API. */
 
 /** A customer id no other test uses, so tests in parallel tabs do not share codes or settings. */
 export function uniqueCustomer(): string {
@@ -12,6 +12,11 @@ export async function post(path: string, body: unknown, headers: Record<string, 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
+}
+
+/** An access code straight from the mock Open API (not through the relay), with its API key. */
+export function magicline(customerId: string): Promise<Response> {
+  return fetch(`/magicline/v1/customers/${customerId}/access-code`, { headers: { 'X-API-KEY': 'demo-magicline-key' } });
 }
 
 export function configure(customerId: string, settings: Record<string, unknown>) {
@@ -31,6 +36,7 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
   }
 }
 
+/** How many event streams the relay has open for the customer. */
 export async function openStreams(customerId: string): Promise<number> {
   const response = await fetch(`/mock/streams?customerId=${customerId}`);
   return (await response.json()).open;

@@ -1,0 +1,138 @@
+// The demo's backend (`npm start`) and the browser tests': the package's own
+// relay in front of the mock Magicline Open API, on one origin, with no Redis.
+//
+// The mock plays Magicline on its own loopback port, as Magicline is another
+// host; the relay calls it with an API key, and its gate posts check-in
+// webhooks to the relay's `/webhooks/magicline`. On the page's origin:
+//
+//   /v1/customers/{id}/access-code, /v1/customers/{id}/events, /webhooks/magicline, /healthz   the relay
+//   /gate/scan, /mock/settings, /mock/current-code, /mock/stats   the mock (the gate and the demo form)
+//   /magicline/…      the mock Open API itself (the tests of the mock)
+//   /mock/streams?customerId=   how many event streams the relay has open for that customer
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRelay, type Relay, type RelayLogger } from '../src/server/index.js';
+import { createMockOpenApi } from './mock-open-api.js';
+
+/** What the relay sends to the mock Open API, and what the mock checks. */
+export const DEMO_MAGICLINE_API_KEY = 'demo-magicline-key';
+/** What the mock's gate sends with its webhooks, and what the relay checks. */
+export const DEMO_WEBHOOK_API_KEY = 'demo-api-key';
+
+type Next = (error?: unknown) => void;
+
+export interface DemoBackend {
+  /** Connect-style middleware: answers the routes above, passes the rest on. */
+  handle(req: IncomingMessage, res: ServerResponse, next: Next): void;
+  relay: Relay;
+  close(): Promise<void>;
+}
+
+/** Warnings and errors only: a line per request would bury the dev server's output. */
+const quietLogger: RelayLogger = {
+  info() {},
+  warn: (message, fields) => console.warn(`relay: ${message}`, fields ?? ''),
+  error: (message, fields) => console.error(`relay: ${message}`, fields ?? ''),
+};
+
+export async function createDemoBackend(): Promise<DemoBackend> {
+  let relay: Relay | undefined;
+  const mock = createMockOpenApi({
+    apiKey: DEMO_MAGICLINE_API_KEY,
+    webhook: {
+      url: 'http://relay.invalid/webhooks/magicline',
+      apiKey: DEMO_WEBHOOK_API_KEY,
+      // The gate's webhook goes through the relay's whole webhook route, without a detour over the network.
+      fetch: (url, init) => relay!.fetch(new Request(url, init)),
+    },
+  });
+  const magicline = createServer((req, res) => {
+    mock.handle(req, res).then(
+      (handled) => handled || send(res, 404, { error: 'not a Magicline route' }),
+      () => res.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => magicline.listen(0, '127.0.0.1', resolve));
+  const { port } = magicline.address() as AddressInfo;
+
+  relay = createRelay({
+    magiclineBaseUrl: `http://127.0.0.1:${port}`,
+    magiclineApiKey: DEMO_MAGICLINE_API_KEY,
+    webhookApiKey: DEMO_WEBHOOK_API_KEY,
+    // The demo has no sign-in: every request counts as the demo member's own. The standalone
+    // relay (gym-access-qr-relay) checks a JWT here; a partner checks its session.
+    authorize: () => 'allow',
+    logger: quietLogger,
+  });
+  const theRelay = relay;
+
+  return {
+    relay: theRelay,
+    handle(req, res, next) {
+      const url = new URL(req.url ?? '/', 'http://demo.invalid');
+      if (url.pathname === '/mock/streams') {
+        send(res, 200, { open: theRelay.openStreams(url.searchParams.get('customerId') ?? '') });
+      } else if (url.pathname.startsWith('/magicline/')) {
+        req.url = req.url!.slice('/magicline'.length);
+        mock.handle(req, res).then((handled) => handled || send(res, 404, { error: 'not a Magicline route' }), next);
+      } else if (url.pathname === '/gate/scan' || url.pathname.startsWith('/mock/')) {
+        mock.handle(req, res).then((handled) => handled || next(), next);
+      } else {
+        theRelay.nodeHandler(req, res, next);
+      }
+    },
+    async close() {
+      await mock.close();
+      await theRelay.close();
+      await new Promise<void>((resolve) => {
+        magicline.close(() => resolve());
+        magicline.closeAllConnections();
+      });
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** The demo backend as Koa middleware, for @web/test-runner. */
+export function demoBackendMiddleware() {
+  const backend = createDemoBackend();
+  return async (ctx: { req: IncomingMessage; res: ServerResponse; respond: boolean }, next: () => Promise<unknown>) => {
+    const { handle } = await backend;
+    let passed = false;
+    ctx.respond = false;
+    await new Promise<void>((resolve, reject) => {
+      handle(ctx.req, ctx.res, (error) => {
+        passed = true;
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve();
+      });
+      // A response handled here is done when it is finished or its client left (event streams).
+      ctx.res.once('finish', resolve);
+      ctx.res.once('close', resolve);
+    });
+    if (!passed) return;
+    ctx.respond = true;
+    return next();
+  };
+}
+
+/** The demo backend as a Vite plugin, for `npm start`. */
+export function demoBackendPlugin() {
+  let backend: Promise<DemoBackend> | undefined;
+  const mount = (server: { middlewares: { use(fn: (req: IncomingMessage, res: ServerResponse, next: Next) => void): void }; httpServer?: { on(event: 'close', fn: () => void): unknown } | null }) => {
+    backend ??= createDemoBackend();
+    server.middlewares.use((req, res, next) => {
+      backend!.then(({ handle }) => handle(req, res, next), next);
+    });
+    server.httpServer?.on('close', () => void backend?.then((b) => b.close()));
+  };
+  return {
+    name: 'gym-access-qr-demo-backend',
+    configureServer: mount,
+    configurePreviewServer: mount,
+  };
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// gym-access-qr-relay: the partner relay as a process, configured by the
+// environment (see README, "Run the relay"). Listens on all interfaces.
+import { ConfigError, readConfig, relayFromConfig } from './config.js';
+import { describeError, jsonLogger } from './log.js';
+
+async function main() {
+  let config;
+  try {
+    config = readConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`gym-access-qr-relay: ${error.message}`);
+    process.exit(2);
+  }
+  const relay = relayFromConfig(config, { logger: jsonLogger });
+  const { port } = await relay.listen({ port: config.port });
+  jsonLogger.info('relay listening', {
+    port,
+    sharedState: config.redisUrl ? 'redis' : 'memory',
+    upstreamLimitPerMinute: config.upstreamLimitPerMinute,
+    allowedOrigins: config.allowedOrigins,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    jsonLogger.info('relay stopping', { signal });
+    relay.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+process.on('unhandledRejection', (error) => {
+  jsonLogger.error('unhandled rejection', { error: describeError(error) });
+});
+
+main().catch((error: unknown) => {
+  console.error(`gym-access-qr-relay: ${describeError(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+/** Where the relay writes its lines. Never handed a code's content, an API key or a token. */
+export interface RelayLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** One JSON object a line on stdout (info) and stderr (warn, error). */
+export const jsonLogger: RelayLogger = {
+  info: (message, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', message, ...fields })),
+  warn: (message, fields) => console.error(JSON.stringify({ time: new Date().toISOString(), level: 'warn', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', message, ...fields })),
+};
+
+/** For tests and embedders that log elsewhere. */
+export const silentLogger: RelayLogger = { info() {}, warn() {}, error() {} };
+
+/** An error's message, without a stack: enough for an operator, nothing from a request. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

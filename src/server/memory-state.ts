@@ -1,0 +1,103 @@
+import { compareEventIds, DEFAULT_REPLAY_WINDOW_MS, isEventId, type CachedCode, type CheckinMessage, type CodeEntry, type SharedState, type SlotAnswer } from './state.js';
+
+export interface MemoryStateOptions {
+  /** How long messages stay replayable, ms (default 5 minutes). */
+  replayWindowMs?: number;
+  /** Wall clock, epoch ms (ids and the rate window). */
+  now?: () => number;
+  /** Monotonic clock, ms (cache ages). */
+  monotonic?: () => number;
+}
+
+/** The shared state for one process: everything in this process's memory. */
+export function createMemoryState(options: MemoryStateOptions = {}): SharedState {
+  const windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
+  const now = options.now ?? Date.now;
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const logs = new Map<string, { message: CheckinMessage; at: number }[]>();
+  const listeners = new Set<(message: CheckinMessage) => void>();
+  const codes = new Map<string, { entry: CodeEntry; storedAt: number; until: number }>();
+  let lastMs = 0;
+  let seq = 0;
+  let rateWindow = -1;
+  let rateCount = 0;
+
+  function nextId(): string {
+    const ms = now();
+    if (ms > lastMs) {
+      lastMs = ms;
+      seq = 0;
+    } else seq++;
+    return `${lastMs}-${seq}`;
+  }
+
+  function prune(at: number) {
+    for (const [key, log] of logs) {
+      while (log.length && log[0]!.at < at - windowMs) log.shift();
+      if (!log.length) logs.delete(key);
+    }
+  }
+
+  return {
+    available: true,
+    async publish(customerKey, body) {
+      const at = now();
+      prune(at);
+      const message = { id: nextId(), customerKey, body };
+      let log = logs.get(customerKey);
+      if (!log) logs.set(customerKey, (log = []));
+      log.push({ message, at });
+      for (const listener of [...listeners]) listener(message);
+      return message.id;
+    },
+    async replay(customerKey, afterId) {
+      if (!isEventId(afterId)) return [];
+      prune(now());
+      return (logs.get(customerKey) ?? []).map((item) => item.message).filter((message) => compareEventIds(message.id, afterId) > 0);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onAvailability() {
+      return () => {};
+    },
+    async getCode(customerKey): Promise<CachedCode | null> {
+      const item = codes.get(customerKey);
+      if (!item) return null;
+      const at = monotonic();
+      if (at >= item.until) {
+        codes.delete(customerKey);
+        return null;
+      }
+      return { ...item.entry, ageMs: at - item.storedAt };
+    },
+    async putCode(customerKey, entry, ttlMs) {
+      const at = monotonic();
+      for (const [key, item] of codes) if (at >= item.until) codes.delete(key);
+      codes.set(customerKey, { entry, storedAt: at, until: at + ttlMs });
+    },
+    async dropCode(customerKey) {
+      codes.delete(customerKey);
+    },
+    async takeUpstreamSlot(limitPerMinute): Promise<SlotAnswer> {
+      const at = now();
+      const window = Math.floor(at / 60_000);
+      if (window !== rateWindow) {
+        rateWindow = window;
+        rateCount = 0;
+      }
+      if (rateCount >= limitPerMinute) return { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
+      rateCount++;
+      return { ok: true };
+    },
+    async ping() {
+      return true;
+    },
+    async close() {
+      listeners.clear();
+      logs.clear();
+      codes.clear();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The relay's shared state behind one interface: check-in fan-out with a
+ * replay log, the access-code cache and the upstream rate counter. One process
+ * uses `createMemoryState()`; several instances share `createRedisState(url)`.
+ * Both pass the same test suite (test/server/state.test.ts).
+ */
+
+/** A relayed webhook: its id on the event stream and its body as Magicline sent it. */
+export interface CheckinMessage {
+  /** Orderable across instances: `<ms>-<seq>`, as Redis stream ids are. */
+  id: string;
+  /** The customer's id digits without leading zeros. */
+  customerKey: string;
+  /** The webhook body, byte for byte. */
+  body: string;
+}
+
+/** An access code as cached: the upstream answer and Magicline's clock when it was fetched. */
+export interface CodeEntry {
+  /** Magicline's JSON, unchanged. */
+  body: string;
+  /** `expiresAt`, epoch ms. */
+  expiresAtMs: number;
+  /** Magicline's `Date` header when the code was fetched, epoch ms. */
+  upstreamDateMs: number;
+}
+
+/** A cached code as read back, with how long ago it was stored. */
+export interface CachedCode extends CodeEntry {
+  ageMs: number;
+}
+
+export type SlotAnswer = { ok: true } | { ok: false; retryAfterMs: number };
+
+export interface SharedState {
+  /**
+   * Appends `body` to the customer's replay log and delivers it to every
+   * instance's subscribers; resolves to its id, or null when it is kept to be
+   * published once the backing store is back.
+   */
+  publish(customerKey: string, body: string): Promise<string | null>;
+  /** The customer's messages after `afterId`, oldest first (at least the replay window's worth). */
+  replay(customerKey: string, afterId: string): Promise<CheckinMessage[]>;
+  /** Calls `listener` for every message published by any instance; returns the unsubscribe. */
+  subscribe(listener: (message: CheckinMessage) => void): () => void;
+  /** Calls `listener` when fan-out stops or starts working (Redis lost or back). */
+  onAvailability(listener: (available: boolean) => void): () => void;
+  /** Whether fan-out and replay work right now. */
+  readonly available: boolean;
+
+  /** The cached code, or null; an entry lives for `ttlMs` after `putCode`. */
+  getCode(customerKey: string): Promise<CachedCode | null>;
+  putCode(customerKey: string, entry: CodeEntry, ttlMs: number): Promise<void>;
+  dropCode(customerKey: string): Promise<void>;
+
+  /** Takes one upstream call from this minute's allowance, shared by all instances. */
+  takeUpstreamSlot(limitPerMinute: number): Promise<SlotAnswer>;
+
+  /** Resolves true while the state's backing store answers. */
+  ping(): Promise<boolean>;
+  /** Ends connections and timers. */
+  close(): Promise<void>;
+}
+
+/** How long messages stay replayable by default. */
+export const DEFAULT_REPLAY_WINDOW_MS = 5 * 60_000;
+
+const EVENT_ID = /^(\d{1,15})-(\d{1,15})$/;
+
+/** Whether `id` looks like an event id this relay hands out. */
+export function isEventId(id: string): boolean {
+  return EVENT_ID.test(id);
+}
+
+/** Orders two event ids; negative when `a` came first. */
+export function compareEventIds(a: string, b: string): number {
+  const [, am = '0', as = '0'] = EVENT_ID.exec(a) ?? [];
+  const [, bm = '0', bs = '0'] = EVENT_ID.exec(b) ?? [];
+  return Number(am) - Number(bm) || Number(as) - Number(bs);
+}
+
+/** A customer id as a key: `0001234567` and `1234567` are the same customer. */
+export function customerKey(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
+}

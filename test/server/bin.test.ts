@@ -1,0 +1,106 @@
+/** The gym-access-qr-relay bin, spawned as a process: its configuration checks and JWT sign-in. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { startUpstream, until } from './helpers.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const SECRET = 'a-member-token-secret-of-32-bytes-or-more';
+const GOOD: Record<string, string> = {
+  PORT: '0',
+  MAGICLINE_BASE_URL: 'http://127.0.0.1:9',
+  MAGICLINE_API_KEY: 'bin-magicline-key',
+  MAGICLINE_WEBHOOK_API_KEY: 'bin-webhook-key',
+  MEMBER_TOKEN_SECRET: SECRET,
+};
+
+/** Runs the bin from its source with `env` (and nothing else from this process's environment but PATH). */
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', './scripts/ts-loader.mjs', 'src/server/bin.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+// Each case starts a process: run them side by side.
+describe('gym-access-qr-relay', { concurrency: 4 }, () => {
+  const bad: [string, Record<string, string | undefined>, RegExp][] = [
+    ['MAGICLINE_BASE_URL', { MAGICLINE_BASE_URL: undefined }, /MAGICLINE_BASE_URL is required/],
+    ['MAGICLINE_BASE_URL', { MAGICLINE_BASE_URL: 'ftp://magicline.example' }, /MAGICLINE_BASE_URL must be an http: or https: URL/],
+    ['MAGICLINE_BASE_URL', { MAGICLINE_BASE_URL: 'not a url' }, /MAGICLINE_BASE_URL must be an http: or https: URL/],
+    ['MAGICLINE_API_KEY', { MAGICLINE_API_KEY: undefined }, /MAGICLINE_API_KEY is required/],
+    ['MAGICLINE_WEBHOOK_API_KEY', { MAGICLINE_WEBHOOK_API_KEY: ' ' }, /MAGICLINE_WEBHOOK_API_KEY is required/],
+    ['MEMBER_TOKEN_SECRET', { MEMBER_TOKEN_SECRET: undefined }, /MEMBER_TOKEN_SECRET is required/],
+    ['MEMBER_TOKEN_SECRET', { MEMBER_TOKEN_SECRET: 'short-secret' }, /MEMBER_TOKEN_SECRET must be at least 32 bytes/],
+    ['PORT', { PORT: 'eighty' }, /PORT must be a whole number/],
+    ['PORT', { PORT: '70000' }, /PORT must be a whole number/],
+    ['REDIS_URL', { REDIS_URL: 'http://redis:6379' }, /REDIS_URL must start with redis:\/\//],
+    ['UPSTREAM_LIMIT_PER_MINUTE', { UPSTREAM_LIMIT_PER_MINUTE: '0' }, /UPSTREAM_LIMIT_PER_MINUTE must be a whole number/],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example,app2.example' }, /ALLOWED_ORIGINS must list origins/],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example/path' }, /ALLOWED_ORIGINS must list origins/],
+  ];
+  for (const [name, change, message] of bad) {
+    it(`exits non-zero at start, naming ${name}, for ${JSON.stringify(change)}`, async () => {
+      const env = { ...GOOD, ...change };
+      for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+      const bin = run(env as Record<string, string>);
+      const code = await bin.exited;
+      assert.equal(code, 2);
+      assert.match(bin.stderr(), message);
+      assert.ok(!bin.stderr().includes('short-secret') && !bin.stderr().includes('bin-magicline-key'), 'no secret in the message');
+    });
+  }
+
+  it('serves members holding an HS256 token for their own id, logs without tokens, and stops on SIGTERM', async () => {
+    const upstream = await startUpstream();
+    const bin = run({ ...GOOD, MAGICLINE_BASE_URL: upstream.url, ALLOWED_ORIGINS: 'https://app.example, https://other.example' });
+    try {
+      await until(() => bin.stdout().includes('relay listening'), 10_000, 'the relay to listen');
+      const { port } = JSON.parse(bin.stdout().split('\n').find((line) => line.includes('relay listening'))!);
+      const base = `http://127.0.0.1:${port}`;
+      const key = new TextEncoder().encode(SECRET);
+      const token = (claims: { sub?: string; exp?: string | number }, secret = key, alg = 'HS256') => {
+        let jwt = new SignJWT({}).setProtectedHeader({ alg });
+        if (claims.sub !== undefined) jwt = jwt.setSubject(claims.sub);
+        if (claims.exp !== undefined) jwt = jwt.setExpirationTime(claims.exp);
+        return jwt.sign(secret);
+      };
+      const get = async (id: string, jwt?: string) =>
+        (await fetch(`${base}/v1/customers/${id}/access-code`, jwt ? { headers: { Authorization: `Bearer ${jwt}` } } : {})).status;
+
+      const good = await token({ sub: '1234567', exp: '5m' });
+      assert.equal(await get('1234567', good), 200);
+      assert.equal(await get('01234567', good), 200, 'leading zeros name the same customer');
+      assert.equal(await get('7654321', good), 403);
+      assert.equal(await get('1234567'), 401);
+      assert.equal(await get('1234567', await token({ sub: '1234567' })), 401, 'exp is required');
+      assert.equal(await get('1234567', await token({ sub: '1234567', exp: Math.floor(Date.now() / 1000) - 120 })), 401, 'expired');
+      assert.equal(await get('1234567', await token({ sub: '1234567', exp: '5m' }, new TextEncoder().encode('another-secret-that-is-32-bytes-long!'))), 401);
+      assert.equal(await get('1234567', await token({ sub: '1234567', exp: '5m' }, key, 'HS512')), 401, 'only HS256');
+
+      const preflight = await fetch(`${base}/v1/customers/1234567/access-code`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://other.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      });
+      assert.equal(preflight.headers.get('Access-Control-Allow-Origin'), 'https://other.example');
+
+      const requestLines = bin.stdout().split('\n').filter((line) => line.includes('"message":"request"'));
+      assert.equal(requestLines.length, 9);
+      assert.ok(!bin.stdout().includes(good) && !bin.stdout().includes('bin-magicline-key'), 'no token or key in the log');
+
+      bin.child.kill('SIGTERM');
+      assert.equal(await bin.exited, 0);
+    } finally {
+      bin.child.kill('SIGKILL');
+      await upstream.close();
+    }
+  });
+});
