@@ -1,6 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { GymAccessQr } from '../src/index.js';
-import { decodeShownQr, mount, visibleText } from './helpers.js';
+import { decodeShownQr, mount, record, setVisibility, visibleText } from './helpers.js';
 import { configure, openStreams, scan, uniqueCustomer, until } from './server.js';
 
 /**
@@ -51,6 +51,36 @@ describe('end to end: gate, webhook relay, event stream', () => {
     expect(second).to.not.equal(first);
     expect(await scan(first!)).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'used' } });
     expect((await scan(second!)).body.result).to.equal('granted');
+  });
+
+  it('hidden, checked in at the gate, shown again: "You are checked in", never the used code', async () => {
+    const id = uniqueCustomer();
+    await configure(id, { singleUse: true, lifetimeSeconds: 30 });
+    const el = await member(id);
+    const used = await decodeShownQr(el);
+    expect(used).to.match(/^[0-9]{19}$/);
+    // The stream's first frame (the log's position as an id) arrives right after it opens.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    setVisibility('hidden');
+    await until(async () => (await openStreams(id)) === 0, 5_000, 'the stream to close');
+    expect((await scan(used!)).body.result).to.equal('granted');
+
+    const invalidated = record(el, 'gym-access-qr-invalidated');
+    const frames: boolean[] = [];
+    const watch = new MutationObserver(() => frames.push(el.shadowRoot!.querySelector('svg.qr') !== null));
+    watch.observe(el.shadowRoot!, { childList: true, subtree: true });
+    setVisibility('visible');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('svg.qr'), 'covered on return').to.equal(null);
+
+    // Only the replay can bring it: the check-in happened while the stream was closed.
+    await until(() => invalidated.length > 0, 5_000, 'the replayed check-in');
+    await el.updateComplete;
+    watch.disconnect();
+    expect(frames.includes(true), 'the used code was never on screen again').to.equal(false);
+    expect(invalidated.map((event) => event.detail.reason)).to.deep.equal(['checkin']);
+    expect(visibleText(el)).to.equal('You are checked in. Enjoy your workout! Show a new code');
   });
 
   it('multi-use: the code stays valid at the gate for a second scan until it expires', async () => {

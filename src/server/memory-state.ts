@@ -55,6 +55,10 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
       prune(now());
       return (logs.get(customerKey) ?? []).map((item) => item.message).filter((message) => compareEventIds(message.id, afterId) > 0);
     },
+    async lastId(customerKey) {
+      prune(now());
+      return logs.get(customerKey)?.at(-1)?.message.id ?? '0-0';
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

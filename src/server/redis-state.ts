@@ -93,6 +93,10 @@ export function createRedisState(options: RedisStateOptions): SharedState {
       const entries = (await client.sendCommand(['XRANGE', streamKey(customerKey), `(${afterId}`, '+', 'COUNT', '1000'])) as [string, string[]][];
       return entries.map(([id, fields]) => ({ id, customerKey, body: fields[1] ?? '' }));
     },
+    async lastId(customerKey) {
+      const [newest] = (await client.sendCommand(['XREVRANGE', streamKey(customerKey), '+', '-', 'COUNT', '1'])) as [string, string[]][];
+      return newest?.[0] ?? '0-0';
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -302,21 +302,28 @@ export function createRelay(options: RelayOptions): Relay {
     }, keepAliveMs);
     try {
       let first = '';
+      let position = lastId;
       if (lastId) {
         for (const message of await state.replay(key, lastId)) {
           first += sseFrame(message);
           lastSent = message.id;
         }
+      } else {
+        position = await state.lastId(key);
       }
+      // Published since this stream started listening: live for this client, whatever the log said.
       for (const message of early) {
         if (!lastSent || compareEventIds(message.id, lastSent) > 0) {
           first += sseFrame(message);
           lastSent = message.id;
         }
       }
+      if (lastSent && compareEventIds(lastSent, position) > 0) position = lastSent;
+      lastSent = position;
       live = true;
-      // The replay first, then a comment, so the client hears from the stream at once even with nothing to replay.
-      write(`${first}: connected\n\n`);
+      // The replay first, then where the log stands as a `ready` event's id, in one write: the client hears
+      // from the stream at once, and a client that has seen no check-in yet still has an id to resume from.
+      write(`${first}${readyFrame(position)}`);
       await done;
     } catch (error) {
       logger.warn('event stream ended', { error: describeError(error) });
@@ -427,4 +434,9 @@ export function sseFrame(message: CheckinMessage): string {
     .split(/\r\n|\r|\n/)
     .map((line) => `data: ${line}`)
     .join('\n')}\n\n`;
+}
+
+/** Opens every stream: a comment, and the log's position as the id of a `ready` event (EventSource's onmessage does not see it). */
+export function readyFrame(position: string): string {
+  return `: connected\nid: ${position}\nevent: ready\ndata:\n\n`;
 }

@@ -41,6 +41,11 @@ export interface SharedState {
   publish(customerKey: string, body: string): Promise<string | null>;
   /** The customer's messages after `afterId`, oldest first (at least the replay window's worth). */
   replay(customerKey: string, afterId: string): Promise<CheckinMessage[]>;
+  /**
+   * Where the customer's log stands: the id of its newest message, or `0-0` when it has none.
+   * A stream hands it to a client that has no id yet, so even its first reconnect can resume.
+   */
+  lastId(customerKey: string): Promise<string>;
   /** Calls `listener` for every message published by any instance; returns the unsubscribe. */
   subscribe(listener: (message: CheckinMessage) => void): () => void;
   /** Calls `listener` when fan-out stops or starts working (Redis lost or back). */

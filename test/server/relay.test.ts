@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it, mock } from 'node:test';
 import { createMemoryState, createRelay, type RelayOptions, type SharedState } from '../../src/server/index.js';
+import { readyFrame } from '../../src/server/relay.js';
 import { checkinBody, MAGICLINE_KEY, openEvents, postWebhook, recordingLogger, sleep, startUpstream, until, WEBHOOK_KEY, type EventReader } from './helpers.js';
 
 /** Test members sign in with `Bearer member-<customerId>`. */
@@ -286,7 +287,7 @@ describe('GET /v1/customers/{id}/events', () => {
       const relay = createRelay({ magiclineBaseUrl: 'http://127.0.0.1:9', magiclineApiKey: 'k', webhookApiKey: 'w', authorize: () => 'allow', logger: recordingLogger() });
       const response = await relay.fetch(new Request('http://relay.test/v1/customers/8/events'));
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-      assert.equal((await reader.read()).value, ': connected\n\n');
+      assert.equal((await reader.read()).value, readyFrame('0-0'));
       mock.timers.tick(14_999);
       const next = reader.read();
       mock.timers.tick(1);
@@ -320,6 +321,27 @@ describe('GET /v1/customers/{id}/events', () => {
       assert.deepEqual([one, two, three].map((message) => message!.data), [sent[0], sent[2], sent[3]]);
     });
   }
+
+  it('opens each stream with the log position as an id, so a client that saw no check-in yet can resume', async () => {
+    const { url, events, relay } = await setup();
+    await postWebhook(url, checkinBody('700'));
+    const first = await events('/v1/customers/700/events', as('700'));
+    await first.waitFor(() => first.text().includes('event: ready'), 2_000, 'the ready event');
+    const ready = first.frames().find((frame) => frame.includes('event: ready'))!;
+    const position = /^id: (.+)$/m.exec(ready)![1]!;
+    assert.match(position, /^\d+-\d+$/);
+    assert.deepEqual(first.messages(), [], 'what came before the stream is not sent');
+    first.close();
+    await until(() => relay.openStreams('700') === 0, 2_000, 'the relay to notice');
+
+    // Checked in while the page was away: the reconnect with the ready event's id gets it first.
+    const missed = checkinBody('700');
+    await postWebhook(url, missed);
+    const again = await events('/v1/customers/700/events', { ...as('700'), 'Last-Event-ID': position });
+    await again.waitFor(() => again.text().includes('event: ready'), 2_000, 'the replay');
+    assert.deepEqual(again.messages().map((message) => message.data), [missed]);
+    assert.ok(again.text().startsWith('id: '), 'the replay comes before anything else');
+  });
 
   it('lets go of a stream when its client leaves', async () => {
     const { events, relay } = await setup();

@@ -73,6 +73,17 @@ function sharedStateSuite(name: string, backend: () => Promise<Backend>) {
       assert.deepEqual(await a.replay('5555', '0-0'), []);
     });
 
+    it("tells where a customer's log stands: its newest id, or 0-0", async () => {
+      const [a, b] = [await connect(), await connect()];
+      assert.equal(await a.lastId('8484'), '0-0');
+      await a.publish('8484', '{"n":1}');
+      const second = (await b.publish('8484', '{"n":2}'))!;
+      await b.publish('9494', '{"other":true}');
+      assert.equal(await a.lastId('8484'), second);
+      assert.equal(await b.lastId('8484'), second);
+      assert.deepEqual(await a.replay('8484', await a.lastId('8484')), []);
+    });
+
     it('keeps a code for its time to live, with its age, until dropped', async () => {
       const [a, b] = [await connect(), await connect()];
       const entry = { body: '{"content":"1"}', expiresAtMs: 1_700_000_030_000, upstreamDateMs: 1_700_000_000_000 };
