@@ -45,6 +45,8 @@ export async function startMockSite({ mounts = {}, pages = {} } = {}) {
   return {
     origin,
     accessCodeRequests,
+    /** Add or replace a page after the start, e.g. one that names this site's origin. */
+    pages,
     /** The newest code the mock issued to a customer, as the gate would scan it. */
     async currentCode(customerId = '1234567') {
       const response = await fetch(`${origin}/mock/current-code?customerId=${customerId}`);
