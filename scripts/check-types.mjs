@@ -5,7 +5,9 @@
 // accepting correct use and rejecting wrong values (examples/types).
 // Prints one line per check; exits 1 if any failed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8'));
 const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'gym-access-qr');
@@ -80,6 +82,31 @@ for (const project of ['examples/types/tsconfig.json', 'examples/types/tsconfig.
   const errors = tsc(project);
   check(!errors, `tsc --strict (no skipLibCheck) -p ${project}: right use compiles, every wrong use is an error${errors ? `\n${errors}` : ''}`);
 }
+
+// As an app sees them: the package installed (a symlink in node_modules), reached through its exports.
+const app = mkdtempSync(join(tmpdir(), 'gym-access-qr-app-'));
+try {
+  mkdirSync(join(app, 'node_modules'));
+  symlinkSync(resolve('.'), join(app, 'node_modules', 'gym-access-qr'), 'dir');
+  const compilerOptions = { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: false, types: [] };
+  writeFileSync(join(app, 'react.tsx'), "import type {} from 'gym-access-qr/react';\nexport const code = <gym-access-qr customer-id=\"1\" token-endpoint=\"/a\" error-correction=\"H\" />;\n// @ts-expect-error not a level\nexport const wrong = <gym-access-qr error-correction=\"X\" />;\n");
+  writeFileSync(join(app, 'vue.ts'), "import type { GlobalComponents } from 'vue';\nimport type {} from 'gym-access-qr/vue';\nexport const props: InstanceType<GlobalComponents['gym-access-qr']>['$props'] = { 'error-correction': 'H' };\n");
+  writeFileSync(join(app, 'tsconfig.react.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, typeRoots: [resolve('node_modules/@types')] }, files: ['react.tsx'] }));
+  writeFileSync(join(app, 'tsconfig.vue.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, paths: { vue: [resolve('node_modules/vue')] } }, files: ['vue.ts'] }));
+  for (const project of ['tsconfig.react.json', 'tsconfig.vue.json']) {
+    const errors = tsc(join(app, project));
+    check(!errors, `an app resolves gym-access-qr/${project.split('.')[1]} through package.json exports and compiles${errors ? `\n${errors}` : ''}`);
+  }
+} finally {
+  rmSync(app, { recursive: true, force: true });
+}
+
+// What npm would publish.
+const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+const shipped = new Set(packed.files.map((f) => f.path));
+const generated = ['types/jsx.d.ts', 'types/react.d.ts', 'types/vue.d.ts', 'types/vscode.html-custom-data.json', 'types/vscode.css-custom-data.json', 'types/web-types.json'];
+const unshipped = generated.filter((file) => !shipped.has(file));
+check(unshipped.length === 0, `npm pack ships every generated file${unshipped.length ? `; missing: ${unshipped.join(', ')}` : ''}`);
 
 if (failures.length) {
   console.error(`\n${failures.length} type check(s) failed`);
