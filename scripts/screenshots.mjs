@@ -69,7 +69,8 @@ const SHOTS = {
     available: (tab) => tab.$eval('gym-access-qr', (el) => 'enlarge' in el),
     // Activate the code as a member would; the full-screen view is a modal <dialog> in the element.
     after: async (_site, tab) => {
-      await tab.$eval('gym-access-qr', (el) => /** @type {HTMLElement} */ (el.shadowRoot?.querySelector('[part~="frame"]'))?.click());
+      // A real click at the code's centre, wherever the button sits inside the frame.
+      await tab.click('gym-access-qr >>> [part~="frame"]');
       await tab.waitForFunction(() => document.querySelector('gym-access-qr')?.shadowRoot?.querySelector('dialog[open]'), { timeout: 5_000 });
     },
     state: 'active',
