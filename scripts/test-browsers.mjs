@@ -4,6 +4,7 @@
 // what it started.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { SUMMARY_FILE } from './summary-reporter.mjs';
 
 const needs = {
@@ -22,17 +23,34 @@ if (missing.length) {
   execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-const display = ':97';
-const port = '4444';
-const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+// A free display and a free port: other servers and test runs may share this machine.
+const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+const display = await new Promise((resolve, reject) => {
+  let text = '';
+  xvfb.stdio[3].on('data', (chunk) => {
+    text += chunk;
+    if (text.includes('\n')) resolve(`:${text.trim()}`);
+  });
+  xvfb.on('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it named its display`)));
+});
+const port = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+    probe.close(() => resolve(String(port)));
+  });
+});
 const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
 const stop = () => {
   driver.kill();
   xvfb.kill();
 };
 process.on('exit', stop);
-// Give both a moment to listen.
-await new Promise((done) => setTimeout(done, 1_500));
+// Wait until the driver answers (at most 15 s).
+for (let i = 0; i < 150; i++) {
+  const ready = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok, () => false);
+  if (ready) break;
+  await new Promise((done) => setTimeout(done, 100));
+}
 
 rmSync(SUMMARY_FILE, { force: true });
 const result = spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.browsers.config.mjs', ...process.argv.slice(2)], {

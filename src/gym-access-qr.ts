@@ -4,7 +4,6 @@ import { AccessCodeController, AccessState, type ShownCode } from './internal/ac
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
-import type { ErrorCorrectionLevel } from './internal/qr.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
@@ -23,10 +22,14 @@ const ENDING_MS = 5_000;
  * <gym-access-qr customer-id="1234567" token-endpoint="/api/customers/{customerId}/access-code"></gym-access-qr>
  * ```
  *
- * @event {CustomEvent<RefreshDetail>} gym-access-qr-refresh - A new code is on screen. Detail: `{ expiresAt, format }`.
- * @event {CustomEvent<ExpiredDetail>} gym-access-qr-expired - The shown code expired before a replacement arrived; the QR is hidden. Detail: `{ expiresAt }`.
- * @event {CustomEvent<InvalidatedDetail>} gym-access-qr-invalidated - The code was used or revoked; the QR is hidden. Detail: `{ reason, at }`.
- * @event {CustomEvent<ErrorDetail>} gym-access-qr-error - A request or the configuration failed. Detail: `{ kind, status?, retryInMs, message }`.
+ * @attr {string} lang - UI language (`en`, `de`); the nearest `lang` attribute counts, English is the fallback.
+ * @prop {Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined} requestHeaders - Headers for every request, or a function (sync or async) that returns them, called before each request: the place for a bearer token. Property only, so no secret ends up in the DOM.
+ * @prop {{ codeLabel?: (seconds: number) => string; loading?: string; expired?: string; retrying?: string; retry?: string; newCode?: string; checkedIn?: string; manualInvalidated?: string; errorConfig?: string; errorUnauthorized?: string; errorForbidden?: string; errorNotFound?: string; errorOther?: string } | undefined} strings - Overrides for any of the UI texts.
+ *
+ * @event {{ expiresAt: string | null; format: 'QR_CODE' }} gym-access-qr-refresh - A new code is on screen. Detail: `{ expiresAt, format }`.
+ * @event {{ expiresAt: string | null }} gym-access-qr-expired - The shown code expired before a replacement arrived; the QR is hidden. Detail: `{ expiresAt }`.
+ * @event {{ reason: 'checkin' | 'manual' | (string & {}); at: string }} gym-access-qr-invalidated - The code was used or revoked; the QR is hidden. Detail: `{ reason, at }`.
+ * @event {{ kind: 'config' | 'network' | 'timeout' | 'http' | 'unauthorized' | 'forbidden' | 'not-found' | 'rate-limited' | 'invalid-response'; status?: number; retryInMs: number | null; message: string }} gym-access-qr-error - A request or the configuration failed. Detail: `{ kind, status?, retryInMs, message }`.
  *
  * @csspart base - The wrapper around everything.
  * @csspart frame - The square that holds the code (or a message) and the ring; carries `role="img"` while a code is shown.
@@ -72,21 +75,21 @@ export class GymAccessQr extends LitElement {
   declare refreshLead: number;
   /** Lifetime in seconds assumed for a code that comes without `expiresAt`. */
   declare fallbackRefresh: number;
-  /** Fetch credentials mode for the token and events endpoints. */
-  declare credentials: RequestCredentials;
+  /** Fetch credentials mode for the token and events endpoints: `same-origin`, `include` or `omit`. */
+  declare credentials: 'same-origin' | 'include' | 'omit';
   /** Optional Server-Sent Events URL (same templating) that streams check-in webhooks. */
   declare eventsEndpoint: string;
   /** After a check-in: `prompt` shows a button for a new code, `refresh` fetches one at once. */
   declare afterCheckin: 'prompt' | 'refresh';
-  /** QR error-correction level. */
-  declare errorCorrection: ErrorCorrectionLevel;
+  /** QR error-correction level: `L`, `M`, `Q` or `H` (more of the code may be covered and still scan, at more modules). */
+  declare errorCorrection: 'L' | 'M' | 'Q' | 'H';
   /** Hold a screen wake lock while a valid code is shown and the page is visible. */
   declare keepAwake: boolean;
   /**
    * Where the element stands: `idle`, `loading`, `active`, `expired`, `invalidated` or `error`.
    * Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element overwrites any value set.
    */
-  declare state: AccessState;
+  declare state: 'idle' | 'loading' | 'active' | 'expired' | 'invalidated' | 'error';
   /**
    * Headers for every request, or a function (sync or async) that returns them, called before each request:
    * the place for a bearer token. Property only, so no secret ends up in the DOM.

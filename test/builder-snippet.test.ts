@@ -1,0 +1,109 @@
+import { expect } from '@open-wc/testing';
+import { ATTRIBUTE_DEFAULTS, THEME_DEFAULTS, buildSnippet, type SnippetOptions } from '../demo/builder.snippet.js';
+
+const INTEGRITY = 'sha384-uVJK1GBCdzxOds0Ns0c7ABbDb6p1gi7SJ7J0Q04wqsEGaDwZ4kAsTiP9LYhBhu32';
+
+function options(overrides: Partial<Omit<SnippetOptions, 'attributes'>> & { attributes?: Partial<SnippetOptions['attributes']> } = {}): SnippetOptions {
+  return {
+    scriptSrc: 'https://cdn.example/gym-access-qr.js',
+    format: 'module',
+    integrity: INTEGRITY,
+    theme: { ...THEME_DEFAULTS },
+    ...overrides,
+    attributes: {
+      ...ATTRIBUTE_DEFAULTS,
+      customerId: '{{ member.id }}',
+      tokenEndpoint: 'https://api.example-gym.com/customers/{customerId}/access-code',
+      ...overrides.attributes,
+    },
+  };
+}
+
+/** Parses the snippet as the browser will, without running it. */
+function parse(snippet: string) {
+  const doc = new DOMParser().parseFromString(`<!doctype html><body>${snippet}`, 'text/html');
+  return {
+    script: doc.querySelector('script')!,
+    element: doc.querySelector('gym-access-qr')!,
+    style: doc.querySelector('style'),
+    tags: [...doc.body.children].map((child) => child.localName),
+  };
+}
+
+describe('buildSnippet', () => {
+  it('with the defaults: a module script with its integrity, and a tag with only the id and endpoint', () => {
+    const snippet = buildSnippet(options());
+    expect(snippet).to.equal(
+      `<script type="module" src="https://cdn.example/gym-access-qr.js" integrity="${INTEGRITY}" crossorigin="anonymous"></script>\n` +
+        '<gym-access-qr customer-id="{{ member.id }}" token-endpoint="https://api.example-gym.com/customers/{customerId}/access-code"></gym-access-qr>\n',
+    );
+    const { element, style, tags } = parse(snippet);
+    expect(tags).to.deep.equal(['script', 'gym-access-qr']);
+    expect(style).to.equal(null);
+    expect(element.getAttributeNames()).to.deep.equal(['customer-id', 'token-endpoint']);
+  });
+
+  it('adds exactly the attributes that differ from their defaults', () => {
+    const { element } = parse(
+      buildSnippet(
+        options({
+          attributes: {
+            eventsEndpoint: '/api/customers/{customerId}/events',
+            lang: 'de',
+            errorCorrection: 'H',
+            afterCheckin: 'refresh',
+            credentials: 'include',
+            keepAwake: true,
+            enlarge: 'off',
+          },
+        }),
+      ),
+    );
+    expect(Object.fromEntries(element.getAttributeNames().map((name) => [name, element.getAttribute(name)]))).to.deep.equal({
+      'customer-id': '{{ member.id }}',
+      'token-endpoint': 'https://api.example-gym.com/customers/{customerId}/access-code',
+      'events-endpoint': '/api/customers/{customerId}/events',
+      lang: 'de',
+      'error-correction': 'H',
+      'after-checkin': 'refresh',
+      credentials: 'include',
+      'keep-awake': '',
+      enlarge: 'off',
+    });
+  });
+
+  it('leaves out an attribute set back to its default', () => {
+    const { element } = parse(buildSnippet(options({ attributes: { errorCorrection: 'M', afterCheckin: 'prompt', credentials: 'same-origin', enlarge: 'on', keepAwake: false, lang: '' } })));
+    expect(element.getAttributeNames()).to.deep.equal(['customer-id', 'token-endpoint']);
+  });
+
+  it('a style block with only the changed custom properties; the same colour in capitals is no change', () => {
+    const snippet = buildSnippet(options({ theme: { ...THEME_DEFAULTS, '--gym-access-qr-accent': '#0EA5E9', '--gym-access-qr-dark': '#000000', '--gym-access-qr-light': '#FFFFFF', '--gym-access-qr-radius': '0' } }));
+    const { style } = parse(snippet);
+    expect(style!.textContent).to.equal('\n  gym-access-qr {\n    --gym-access-qr-accent: #0EA5E9;\n    --gym-access-qr-radius: 0;\n  }\n');
+  });
+
+  it('drops a custom property value that would break out of the style block, and unknown properties', () => {
+    const { style } = parse(
+      buildSnippet(options({ theme: { ...THEME_DEFAULTS, '--gym-access-qr-font': 'x; } body { display: none', '--gym-access-qr-size': '</style><script>alert(1)</script>', '--other': 'red' } })),
+    );
+    expect(style).to.equal(null);
+  });
+
+  it('keeps a CMS placeholder as written and cannot be broken out of by quotes or tags', () => {
+    const { element, tags } = parse(buildSnippet(options({ attributes: { customerId: `{{ member.id }}"><img src=x onerror=alert(1)>` } })));
+    expect(tags).to.deep.equal(['script', 'gym-access-qr']);
+    expect(element.getAttribute('customer-id')).to.equal(`{{ member.id }}"><img src=x onerror=alert(1)>`);
+  });
+
+  it('a classic script for the IIFE bundle, and no integrity when the build has none', () => {
+    const { script } = parse(buildSnippet(options({ format: 'classic', scriptSrc: 'https://cdn.example/gym-access-qr.iife.js', integrity: null })));
+    expect(script.getAttributeNames()).to.deep.equal(['src']);
+    expect(script.getAttribute('src')).to.equal('https://cdn.example/gym-access-qr.iife.js');
+  });
+
+  it('puts many attributes on their own lines', () => {
+    const snippet = buildSnippet(options({ attributes: { eventsEndpoint: '/e', errorCorrection: 'Q', keepAwake: true } }));
+    expect(snippet).to.contain('<gym-access-qr\n  customer-id="{{ member.id }}"\n  token-endpoint="https://api.example-gym.com/customers/{customerId}/access-code"\n  events-endpoint="/e"\n  error-correction="Q"\n  keep-awake\n></gym-access-qr>');
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * This type can be used to create scoped tags for your components.
+ *
+ * Usage:
+ *
+ * ```ts
+ * import type { ScopedElements } from "path/to/library/jsx-integration";
+ *
+ * declare module "my-library" {
+ *   namespace JSX {
+ *     interface IntrinsicElements
+ *       extends ScopedElements<'test-', ''> {}
+ *   }
+ * }
+ * ```
+ *
+ */
+export type ScopedElements<Prefix extends string = "", Suffix extends string = ""> = {
+  [Key in keyof CustomElements as `${Prefix}${Key}${Suffix}`]: CustomElements[Key];
+};
+
+type BaseProps = {
+  /** Content added between the opening and closing tags of the element */
+  children?: any;
+  /** Used for declaratively styling one or more elements using CSS (Cascading Stylesheets) */
+  class?: string;
+  /** Used for declaratively styling one or more elements using CSS (Cascading Stylesheets) */
+  className?: string;
+  /** Takes an object where the key is the class name(s) and the value is a boolean expression. When true, the class is applied, and when false, it is removed. */
+  classList?: Record<string, boolean | undefined>;
+  /** Specifies the text direction of the element. */
+  dir?: "ltr" | "rtl";
+  /** Contains a space-separated list of the part names of the element that should be exposed on the host element. */
+  exportparts?: string;
+  /** For <label> and <output>, lets you associate the label with some control. */
+  htmlFor?: string;
+  /** Specifies whether the element should be hidden. */
+  hidden?: boolean | string;
+  /** A unique identifier for the element. */
+  id?: string;
+  /** Keys tell React which array item each component corresponds to */
+  key?: string | number;
+  /** Specifies the language of the element. */
+  lang?: string;
+  /** Contains a space-separated list of the part names of the element. Part names allows CSS to select and style specific elements in a shadow tree via the ::part pseudo-element. */
+  part?: string;
+  /** Use the ref attribute with a variable to assign a DOM element to the variable once the element is rendered. */
+  ref?: unknown | ((e: unknown) => void);
+  /** Adds a reference for a custom element slot */
+  slot?: string;
+  /** Prop for setting inline styles */
+  style?: Record<string, string | number>;
+  /** Overrides the default Tab button behavior. Avoid using values other than -1 and 0. */
+  tabIndex?: number;
+  /** Specifies the tooltip text for the element. */
+  title?: string;
+  /** Passing 'no' excludes the element content from being translated. */
+  translate?: "yes" | "no";
+};
+
+type BaseEvents = {};
+
+export type GymAccessQrProps = {
+  /** UI language (`en`, `de`); the nearest `lang` attribute counts, English is the fallback. */
+  lang?: string;
+  /** Magicline customer id: an int64 as 1 to 19 decimal digits, kept as a string. */
+  "customer-id"?: string;
+  /** URL of the partner backend that returns the access code; `{customerId}` is replaced by the URL-encoded id. */
+  "token-endpoint"?: string;
+  /** Seconds before `expiresAt` at which the next code is fetched; at most half of a code's lifetime. */
+  "refresh-lead"?: number;
+  /** Lifetime in seconds assumed for a code that comes without `expiresAt`. */
+  "fallback-refresh"?: number;
+  /** Fetch credentials mode for the token and events endpoints: `same-origin`, `include` or `omit`. */
+  credentials?: "same-origin" | "include" | "omit";
+  /** Optional Server-Sent Events URL (same templating) that streams check-in webhooks. */
+  "events-endpoint"?: string;
+  /** After a check-in: `prompt` shows a button for a new code, `refresh` fetches one at once. */
+  "after-checkin"?: "prompt" | "refresh";
+  /** QR error-correction level: `L`, `M`, `Q` or `H` (more of the code may be covered and still scan, at more modules). */
+  "error-correction"?: "L" | "M" | "Q" | "H";
+  /** Hold a screen wake lock while a valid code is shown and the page is visible. */
+  "keep-awake"?: boolean;
+  /** Where the element stands: `idle`, `loading`, `active`, `expired`, `invalidated` or `error`.
+Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element overwrites any value set. */
+  state?: "idle" | "loading" | "active" | "expired" | "invalidated" | "error";
+  /** Headers for every request, or a function (sync or async) that returns them, called before each request: the place for a bearer token. Property only, so no secret ends up in the DOM. */
+  requestHeaders?:
+    Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  /** Overrides for any of the UI texts. */
+  strings?:
+    | {
+        codeLabel?: (seconds: number) => string;
+        loading?: string;
+        expired?: string;
+        retrying?: string;
+        retry?: string;
+        newCode?: string;
+        checkedIn?: string;
+        manualInvalidated?: string;
+        errorConfig?: string;
+        errorUnauthorized?: string;
+        errorForbidden?: string;
+        errorNotFound?: string;
+        errorOther?: string;
+      }
+    | undefined;
+  /** A new code is on screen. Detail: `{ expiresAt, format }`. */
+  "ongym-access-qr-refresh"?: (e: CustomEvent<{ expiresAt: string | null; format: "QR_CODE" }>) => void;
+  /** The shown code expired before a replacement arrived; the QR is hidden. Detail: `{ expiresAt }`. */
+  "ongym-access-qr-expired"?: (e: CustomEvent<{ expiresAt: string | null }>) => void;
+  /** The code was used or revoked; the QR is hidden. Detail: `{ reason, at }`. */
+  "ongym-access-qr-invalidated"?: (
+    e: CustomEvent<{ reason: "checkin" | "manual" | (string & {}); at: string }>,
+  ) => void;
+  /** A request or the configuration failed. Detail: `{ kind, status?, retryInMs, message }`. */
+  "ongym-access-qr-error"?: (
+    e: CustomEvent<{
+      kind:
+        | "config"
+        | "network"
+        | "timeout"
+        | "http"
+        | "unauthorized"
+        | "forbidden"
+        | "not-found"
+        | "rate-limited"
+        | "invalid-response";
+      status?: number;
+      retryInMs: number | null;
+      message: string;
+    }>,
+  ) => void;
+};
+
+export type CustomElements = {
+  /**
+   * Shows a member's rotating Magicline access code as a QR with a countdown ring.
+   * ---
+   *
+   *
+   * ### **Events:**
+   *  - **gym-access-qr-refresh** - A new code is on screen. Detail: `{ expiresAt, format }`.
+   * - **gym-access-qr-expired** - The shown code expired before a replacement arrived; the QR is hidden. Detail: `{ expiresAt }`.
+   * - **gym-access-qr-invalidated** - The code was used or revoked; the QR is hidden. Detail: `{ reason, at }`.
+   * - **gym-access-qr-error** - A request or the configuration failed. Detail: `{ kind, status?, retryInMs, message }`.
+   *
+   * ### **Methods:**
+   *  - **refresh(): _Promise<void>_** - Fetches a new code now, whatever the schedule. The buttons in the expired, checked-in and error views call it.
+   * Resolves when the request has settled; never rejects (failures arrive as `gym-access-qr-error`).
+   * - **invalidate(reason): _void_** - Tells the element that the shown code was used or revoked: the QR leaves the screen at once,
+   * `gym-access-qr-invalidated` fires, and the `after-checkin` behaviour follows.
+   *
+   * ### **CSS Properties:**
+   *  - **--gym-access-qr-size** - Width of the element; the code is square. _(default: min(18rem, 100%))_
+   * - **--gym-access-qr-dark** - Colour of the dark modules. Keep it dark. _(default: #000)_
+   * - **--gym-access-qr-light** - Colour of the light modules and the quiet zone. Keep it light and opaque. _(default: #fff)_
+   * - **--gym-access-qr-accent** - Countdown ring, spinner and buttons. _(default: #16a34a)_
+   * - **--gym-access-qr-warning** - Countdown ring in the code's last five seconds. _(default: #d97706)_
+   * - **--gym-access-qr-track** - The ring's track and message borders. _(default: color-mix(in srgb, currentColor 15%, transparent))_
+   * - **--gym-access-qr-radius** - Corner radius of the ring and message box. _(default: 1rem)_
+   * - **--gym-access-qr-ring-width** - Ring thickness. _(default: 0.5rem)_
+   * - **--gym-access-qr-font** - Font of texts and buttons. _(default: inherit)_
+   *
+   * ### **CSS Parts:**
+   *  - **base** - The wrapper around everything.
+   * - **frame** - The square that holds the code (or a message) and the ring; carries `role="img"` while a code is shown.
+   * - **qr** - The QR code's `<svg>`.
+   * - **ring** - The countdown ring around the code.
+   * - **countdown** - The `m:ss` time left.
+   * - **message** - The box shown instead of a code: loading, expired, checked in, error.
+   * - **button** - The button in a message (try again, show a new code).
+   */
+  "gym-access-qr": Partial<GymAccessQrProps & BaseProps & BaseEvents>;
+};
