@@ -1,4 +1,5 @@
 import { expect, oneEvent } from '@open-wc/testing';
+import qrcode from 'qrcode-generator';
 import sinon from 'sinon';
 import { QUIET_ZONE, qrImage, type ErrorCorrectionLevel } from '../src/internal/qr.js';
 import { decodeShownQr, freshCode, mount } from './helpers.js';
@@ -29,6 +30,16 @@ describe('qrImage', () => {
     const sizes = LEVELS.map((level) => qrImage('https://example.com/checkin/0049267681211943991', level).size);
     expect(sizes).to.deep.equal([...sizes].sort((a, b) => a - b));
     expect(sizes[3]).to.be.greaterThan(sizes[0]!);
+  });
+});
+
+describe('the QR encoder as it ships', () => {
+  it('has the renderers and unused modes cut from qrcode-generator', () => {
+    const qr = qrcode(0, 'M') as unknown as Record<string, unknown>;
+    for (const member of ['createTableTag', 'createSvgTag', 'createDataURL', 'createImgTag', 'createASCII', 'renderTo2dContext']) {
+      expect(qr, member).to.not.have.property(member);
+    }
+    expect(() => qrcode(0, 'M').addData('ABC', 'Alphanumeric')).to.throw();
   });
 });
 
