@@ -4,7 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 import { mockOpenApiMiddleware } from './demo/mock-open-api.js';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
-import { trimQrcodeGeneratorServePlugin } from './scripts/trim-qrcode-generator.mjs';
+import { qrcodeGeneratorServePlugin } from './scripts/qrcode-generator-build.mjs';
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
@@ -12,8 +12,8 @@ export default {
   nodeResolve: true,
   // Two cores: one browser, a few pages at a time.
   concurrency: 2,
-  // The QR encoder as it ships in the bundle (unused renderers and modes cut), so the decode tests cover it.
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), trimQrcodeGeneratorServePlugin()],
+  // The QR encoder as it ships in the bundle (unused parts cut, faster mask penalty), so the decode tests cover it.
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), qrcodeGeneratorServePlugin()],
   // The demo's mock Open API, so end-to-end tests talk to a real HTTP server.
   middleware: [mockOpenApiMiddleware()],
   reporters: [defaultReporter(), summaryReporter()],

@@ -115,6 +115,35 @@ describe('the QR path', () => {
     expect(() => qrcode(0, 'M').addData('ABC', 'Alphanumeric')).to.throw();
   });
 
+  it('gets the same matrix from the shipped encoder (faster mask penalty) as from the published library', async () => {
+    // The test server serves qrcode-generator as the bundle ships it; `?original` as published.
+    const published = '/node_modules/qrcode-generator/dist/qrcode.mjs?original';
+    const original = ((await import(/* @vite-ignore */ published)) as { default: typeof qrcode }).default;
+    expect(original(0, 'M')).to.have.property('createSvgTag');
+    const matrix = (make: typeof qrcode, content: string, level: ErrorCorrectionLevel) => {
+      const qr = make(0, level);
+      qr.addData(content, /^[0-9]+$/.test(content) ? 'Numeric' : 'Byte');
+      qr.make();
+      const count = qr.getModuleCount();
+      let bits = '';
+      for (let row = 0; row < count; row++) for (let col = 0; col < count; col++) bits += qr.isDark(row, col) ? '1' : '0';
+      return bits;
+    };
+    let compared = 0;
+    for (const level of LEVELS) {
+      // Digits and printable bytes from 1 to 400 characters: versions 1 to about 15, every mask in play.
+      for (let length = 1; length <= 400; length += 13) {
+        const digits = Array.from({ length }, (_, i) => String((i * 7 + length) % 10)).join('');
+        const bytes = Array.from({ length }, (_, i) => String.fromCharCode(33 + ((i * 31 + length) % 90))).join('');
+        for (const content of [digits, bytes]) {
+          expect(matrix(qrcode, content, level), `${level} ${content}`).to.equal(matrix(original, content, level));
+          compared++;
+        }
+      }
+    }
+    expect(compared).to.equal(4 * 31 * 2);
+  });
+
   for (const level of LEVELS) {
     it(`decodes from the path alone: 213 bytes at level ${level}`, async () => {
       expect(await decodeQrImage(qrImage(LARGE, level))).to.equal(LARGE);
