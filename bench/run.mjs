@@ -12,6 +12,7 @@ import puppeteer from 'puppeteer-core';
 import { build } from 'vite';
 import { createMockOpenApi } from '../demo/mock-open-api.js';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
+import { qrcodeGeneratorPlugin } from '../scripts/qrcode-generator-build.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -24,8 +25,8 @@ const MOUNTS = quick ? 50 : 200;
 
 // ---------------------------------------------------------------- bundles
 
-/** Bundles `code` (an entry module's text) the way our bundle is built: Vite, minified. */
-async function bundle(name, code) {
+/** Bundles `code` (an entry module's text) the way our bundle is built: Vite, minified, `plugins` added. */
+async function bundle(name, code, plugins = []) {
   const dir = join(root, 'bench/.build');
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, `${name}.entry.js`);
@@ -34,6 +35,7 @@ async function bundle(name, code) {
     configFile: false,
     logLevel: 'silent',
     root,
+    plugins,
     build: {
       write: false,
       minify: true,
@@ -53,7 +55,8 @@ function sizes(source) {
 }
 
 console.log('Bundling the floor and the peer …');
-// The floor: our three dependencies, imported the way the element imports them.
+// The floor: our three dependencies, imported the way the element imports them (qrcode-generator
+// with the same build-time cut as ours).
 const floor = await bundle(
   'floor',
   `import { LitElement, html, svg, css } from 'lit';
@@ -70,6 +73,7 @@ class Floor extends LitElement {
 }
 customElements.define('floor-element', Floor);
 `,
+  [qrcodeGeneratorPlugin()],
 );
 const peer = await bundle('peer', `import '@shoelace-style/shoelace/dist/components/qr-code/qr-code.js';\n`);
 const ours = readFileSync(join(root, 'dist/gym-access-qr.js'), 'utf8');
