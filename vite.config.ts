@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
+import { qrcodeGeneratorPlugin } from './scripts/qrcode-generator-build.mjs';
 
 /**
  * Lit's css`` literals reach the bundle as written, comments and indentation
@@ -30,7 +31,7 @@ const minifyStyles: Plugin = {
  * qrcode-generator and zod/mini inlined, registering the tag on load.
  */
 export default defineConfig({
-  plugins: [minifyStyles],
+  plugins: [minifyStyles, qrcodeGeneratorPlugin()],
   build: {
     target: 'es2022',
     outDir: 'dist',

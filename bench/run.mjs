@@ -12,6 +12,7 @@ import puppeteer from 'puppeteer-core';
 import { build } from 'vite';
 import { createMockOpenApi } from '../demo/mock-open-api.js';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
+import { qrcodeGeneratorPlugin } from '../scripts/qrcode-generator-build.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -24,8 +25,8 @@ const MOUNTS = quick ? 50 : 200;
 
 // ---------------------------------------------------------------- bundles
 
-/** Bundles `code` (an entry module's text) the way our bundle is built: Vite, minified. */
-async function bundle(name, code) {
+/** Bundles `code` (an entry module's text) the way our bundle is built: Vite, minified, `plugins` added. */
+async function bundle(name, code, plugins = []) {
   const dir = join(root, 'bench/.build');
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, `${name}.entry.js`);
@@ -34,6 +35,7 @@ async function bundle(name, code) {
     configFile: false,
     logLevel: 'silent',
     root,
+    plugins,
     build: {
       write: false,
       minify: true,
@@ -53,7 +55,8 @@ function sizes(source) {
 }
 
 console.log('Bundling the floor and the peer …');
-// The floor: our three dependencies, imported the way the element imports them.
+// The floor: our three dependencies, imported the way the element imports them (qrcode-generator
+// with the same build-time cut as ours).
 const floor = await bundle(
   'floor',
   `import { LitElement, html, svg, css } from 'lit';
@@ -70,6 +73,7 @@ class Floor extends LitElement {
 }
 customElements.define('floor-element', Floor);
 `,
+  [qrcodeGeneratorPlugin()],
 );
 const peer = await bundle('peer', `import '@shoelace-style/shoelace/dist/components/qr-code/qr-code.js';\n`);
 const ours = readFileSync(join(root, 'dist/gym-access-qr.js'), 'utf8');
@@ -146,6 +150,60 @@ async function metrics(cdp) {
 
 async function collectGarbage(cdp) {
   for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+}
+
+/** Main-thread task time between two Performance.getMetrics readings, in ms per `per`. */
+function taskMs(before, after, per) {
+  return ((after.TaskDuration - before.TaskDuration) * 1000) / per;
+}
+
+/**
+ * Where main-thread time goes, by trace event name (self time, so nested
+ * events count once). Performance.getMetrics' ScriptDuration misses promise
+ * continuations (Lit's update runs in a microtask) and has no paint figure,
+ * so the split comes from a devtools.timeline trace, as DevTools' summary does.
+ */
+const KINDS = [
+  ['style', /^(UpdateLayoutTree|RecalculateStyles|ParseAuthorStyleSheet|ScheduleStyleRecalculation|InvalidateLayout)$/],
+  ['layout', /^(Layout|UpdateLayerTree|IntersectionObserverController::computeIntersections)$/],
+  ['paint', /^(PrePaint|Paint|PaintImage|Layerize|Commit|UpdateLayer|CompositeLayers|Decode.*|RasterTask)$/],
+  ['gc', /^(MinorGC|MajorGC|V8\.GC.*|BlinkGC.*|CppGC.*)$/],
+  ['script', /^(RunMicrotasks|FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|EventDispatch|XHR.*|v8\..*|V8\..*|ParseHTML|FireIdleCallback|v8\.compile|CompileScript|.*Observer.*Callback)$/],
+];
+const kindOf = (name) => KINDS.find(([, pattern]) => pattern.test(name))?.[0] ?? 'other';
+
+/**
+ * Runs `work` under a trace and returns the page's main-thread self time per
+ * kind (script, style, layout, paint, gc, other = task overhead) and the count
+ * of style recalcs, layouts and paints, both per `per`. Tracing slows the
+ * page: read the split as shares; the untraced task time is the figure.
+ */
+async function tracedSplit(page, work, per) {
+  await page.tracing.start({ categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] });
+  await work();
+  const { traceEvents } = JSON.parse(Buffer.from(await page.tracing.stop()).toString('utf8'));
+  const pid = traceEvents.find((e) => e.name === 'TracingStartedInBrowser')?.args?.data?.frames?.[0]?.processId;
+  const tid = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid && e.args?.name === 'CrRendererMain')?.tid;
+  const events = traceEvents
+    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((x, y) => x.ts - y.ts || y.dur - x.dur);
+  const ms = { script: 0, style: 0, layout: 0, paint: 0, gc: 0, other: 0 };
+  const count = { UpdateLayoutTree: 0, Layout: 0, Paint: 0 };
+  const stack = [];
+  const close = (upTo) => {
+    while (stack.length && stack.at(-1).end <= upTo) {
+      const done = stack.pop();
+      ms[done.kind] += done.self / 1000 / per;
+    }
+  };
+  for (const e of events) {
+    close(e.ts);
+    if (stack.length) stack.at(-1).self -= e.dur;
+    stack.push({ kind: kindOf(e.name), self: e.dur, end: e.ts + e.dur });
+    if (e.name in count) count[e.name] += 1 / per;
+  }
+  close(Infinity);
+  return { ms, count };
 }
 
 /** In the page: replace fetch by an instant answer that serves `contents` in turn (no network in the figure). */
@@ -229,10 +287,12 @@ async function rotationCost(path, contents, rotate) {
     const before = await metrics(cdp);
     await page.evaluate(rotate.run, ROTATIONS / 10);
     const after = await metrics(cdp);
-    samples.push(((after.TaskDuration - before.TaskDuration) * 1000) / (ROTATIONS / 10));
+    samples.push(taskMs(before, after, ROTATIONS / 10));
   }
+  // One more batch under a trace, for the split (tracing costs time: not in the samples).
+  const traced = await tracedSplit(page, () => page.evaluate(rotate.run, ROTATIONS / 10), ROTATIONS / 10);
   await page.close();
-  return stats(samples);
+  return { ...stats(samples), traced };
 }
 
 const rotateOurs = {
@@ -312,12 +372,14 @@ async function idleCost(path, setup, totalSeconds) {
     const before = await metrics(cdp);
     await new Promise((done) => setTimeout(done, seconds * 1000));
     const after = await metrics(cdp);
-    windows.push(((after.TaskDuration - before.TaskDuration) * 1000) / seconds);
+    windows.push(taskMs(before, after, seconds));
   }
   const end = await page.evaluate(() => ({ renders: window.__renders, frames: window.__frames }));
+  const traced = await tracedSplit(page, () => new Promise((done) => setTimeout(done, seconds * 1000)), seconds);
   await page.close();
   return {
     busyMsPerSecond: stats(windows),
+    traced,
     seconds: totalSeconds,
     rendersPerSecond: (end.renders - start.renders) / totalSeconds,
     animationFrameCallbacks: end.frames - start.frames,
@@ -476,6 +538,19 @@ const rows = [
   ['JS heap KB, mounts: 0 → N → 2N', `${f1(memory.beforeMounts.heapKB)} → ${f1(memory.afterMounts.heapKB)} → ${f1(memory.afterMoreMounts.heapKB)}`, '', '', `N=${memory.mounts} mount/unmount cycles, after GC`],
   ['DOM nodes, mounts: 0 → N → 2N', `${memory.beforeMounts.nodes} → ${memory.afterMounts.nodes} → ${memory.afterMoreMounts.nodes}`, '', '', ''],
 ];
+// Where the main-thread time goes, from one traced batch (self time per kind; tracing inflates the total).
+const split = ({ traced: { ms } }) => ['script', 'style', 'layout', 'paint', 'gc', 'other'].map((k) => f2(ms[k])).join(' / ');
+const counts = ({ traced: { count } }) => ['UpdateLayoutTree', 'Layout', 'Paint'].map((k) => f2(count[k])).join(' / ');
+const splitNote = 'traced ms: script / style / layout / paint / gc / task overhead';
+const countNote = 'traced: style recalcs / layouts / paints';
+rows.push(
+  ['rotation 19 d., split', split(rotationMs.ours19), split(rotationMs.peer19), '', splitNote],
+  ['rotation 19 d., events', counts(rotationMs.ours19), counts(rotationMs.peer19), '', `${countNote} per rotation`],
+  ['rotation 213 B, split', split(rotationMs.oursLarge), split(rotationMs.peerLarge), '', splitNote],
+  ['rotation 213 B, events', counts(rotationMs.oursLarge), counts(rotationMs.peerLarge), '', `${countNote} per rotation`],
+  ['idle, split per s', split(idle.ours), split(idle.peer), '', splitNote],
+  ['idle, events per s', counts(idle.ours), counts(idle.peer), '', `${countNote} per second`],
+);
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 const line = (r) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
 const table = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');

@@ -40,7 +40,9 @@ describe('checkinFromMessage', () => {
   });
 
   it('ignores malformed data without throwing', () => {
-    for (const data of ['', 'not json', 'null', '[]', '{"entityId":1234567}', body({ uuid: '' }), body({ payload: [{ type: 'CUSTOMER_CHECKIN' }] }), body({ payload: 'x' })]) {
+    for (const data of ['', 'not json', 'null', '[]', '{"entityId":1234567}', body({ uuid: '' }), body({ payload: [{ type: 'CUSTOMER_CHECKIN' }] }), body({ payload: 'x' }),
+      // One malformed event spoils the delivery, even beside a well-formed check-in.
+      body({ payload: [{ timestamp: 1, type: 'CUSTOMER_CHECKIN' }, { type: 'CUSTOMER_UPDATED' }] }), body({ payload: [null] }), body({ payload: {} })]) {
       expect(checkinFromMessage(data, '1234567'), data).to.equal(null);
     }
   });

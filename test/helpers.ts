@@ -216,3 +216,28 @@ export function eventStreamResponse({ status = 200, headers = {} }: { status?: n
     },
   };
 }
+
+/**
+ * Decodes a QR image straight from `qrImage` (no element): the path drawn
+ * black on white, rasterised by the browser at `pixels`, read back by jsQR.
+ */
+export async function decodeQrImage({ size, path }: { size: number; path: string }, pixels = 400): Promise<string | null> {
+  const jsQR = await loadJsQR();
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${pixels}" height="${pixels}" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges">` +
+    `<rect width="${size}" height="${size}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = pixels;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0, pixels, pixels);
+    const { data } = context.getImageData(0, 0, pixels, pixels);
+    return jsQR(data, pixels, pixels)?.data ?? null;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}

@@ -1,7 +1,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
+import qrcode from 'qrcode-generator';
 import sinon from 'sinon';
-import { QUIET_ZONE, qrImage, type ErrorCorrectionLevel } from '../src/internal/qr.js';
-import { decodeShownQr, freshCode, mount } from './helpers.js';
+import { QUIET_ZONE, modulesPath, qrImage, type ErrorCorrectionLevel } from '../src/internal/qr.js';
+import { decodeQrImage, decodeShownQr, freshCode, mount } from './helpers.js';
 
 const LEVELS: ErrorCorrectionLevel[] = ['L', 'M', 'Q', 'H'];
 
@@ -30,6 +31,124 @@ describe('qrImage', () => {
     expect(sizes).to.deep.equal([...sizes].sort((a, b) => a - b));
     expect(sizes[3]).to.be.greaterThan(sizes[0]!);
   });
+});
+
+/** The largest byte-mode content at level M that fits version 10, as the benchmark uses. */
+const LARGE = 'gym:007:'.padEnd(213, 'abcdefghijklmnopqrstuvwxyz0123456789');
+
+/**
+ * Reads a path back as rectangles. Fails the test unless every subpath is an
+ * axis-aligned rectangle written `M x y h w v h h -w z` with whole numbers.
+ */
+function rectanglesOf(path: string): { x: number; y: number; w: number; h: number }[] {
+  const subpaths = path.split(/(?=M)/).filter(Boolean);
+  return subpaths.map((subpath) => {
+    const match = /^M(\d+) (\d+)h(\d+)v(\d+)h-(\d+)z$/.exec(subpath);
+    expect(match, `subpath ${subpath}`).to.not.equal(null);
+    const [x, y, w, h, back] = match!.slice(1).map(Number) as [number, number, number, number, number];
+    expect(back, `subpath ${subpath} closes`).to.equal(w);
+    expect(w * h, `subpath ${subpath} is not empty`).to.be.greaterThan(0);
+    return { x, y, w, h };
+  });
+}
+
+/** How often the path covers each module of a `size`×`size` image. */
+function coverage(path: string, size: number): number[][] {
+  const grid = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  for (const { x, y, w, h } of rectanglesOf(path)) {
+    for (let row = y; row < y + h; row++) for (let col = x; col < x + w; col++) grid[row]![col]! += 1;
+  }
+  return grid;
+}
+
+/** The library's own matrix for ASCII or digit content, with the quiet zone around it: 1 dark, 0 light. */
+function matrixOf(content: string, level: ErrorCorrectionLevel): number[][] {
+  const qr = qrcode(0, level);
+  qr.addData(content, /^[0-9]+$/.test(content) ? 'Numeric' : 'Byte');
+  qr.make();
+  const count = qr.getModuleCount();
+  const size = count + 2 * QUIET_ZONE;
+  return Array.from({ length: size }, (_, row) =>
+    Array.from({ length: size }, (_, col) => {
+      const r = row - QUIET_ZONE;
+      const c = col - QUIET_ZONE;
+      return r >= 0 && c >= 0 && r < count && c < count && qr.isDark(r, c) ? 1 : 0;
+    }),
+  );
+}
+
+describe('the QR path', () => {
+  const contents = { '19 digits': '0049267681211943991', 'a URL': 'https://example.com/checkin/0049267681211943991', '213 bytes': LARGE };
+  for (const [name, content] of Object.entries(contents)) {
+    for (const level of LEVELS) {
+      it(`covers exactly the dark modules, each once: ${name} at level ${level}`, () => {
+        const { size, path } = qrImage(content, level);
+        expect(coverage(path, size)).to.deep.equal(matrixOf(content, level));
+      });
+    }
+  }
+
+  it('draws a block of identical runs as one rectangle', () => {
+    const block = new Set(['0,1', '0,2', '1,1', '1,2', '2,1', '2,2', '2,3']);
+    const path = modulesPath(4, (row, col) => block.has(`${row},${col}`));
+    // Columns 1-2 over rows 0-1 repeat; row 2 runs further, so it starts its own rectangle.
+    expect(path).to.equal(`M${QUIET_ZONE + 1} ${QUIET_ZONE}h2v2h-2zM${QUIET_ZONE + 1} ${QUIET_ZONE + 2}h3v1h-3z`);
+  });
+
+  it('draws nothing for an all-light matrix and one square for an all-dark one', () => {
+    expect(modulesPath(3, () => false)).to.equal('');
+    expect(modulesPath(3, () => true)).to.equal(`M${QUIET_ZONE} ${QUIET_ZONE}h3v3h-3z`);
+  });
+
+  it('needs fewer rectangles than horizontal runs: the finder patterns merge', () => {
+    const { path } = qrImage('0049267681211943991', 'M');
+    const matrix = matrixOf('0049267681211943991', 'M');
+    const runs = matrix.reduce((sum, row) => sum + row.filter((dark, col) => dark && !row[col - 1]).length, 0);
+    expect(rectanglesOf(path).length).to.be.lessThan(runs * 0.8);
+  });
+
+  it('is drawn with the encoder as it ships: renderers and unused modes cut from qrcode-generator', () => {
+    const qr = qrcode(0, 'M') as unknown as Record<string, unknown>;
+    for (const member of ['createTableTag', 'createSvgTag', 'createDataURL', 'createImgTag', 'createASCII', 'renderTo2dContext']) {
+      expect(qr, member).to.not.have.property(member);
+    }
+    expect(() => qrcode(0, 'M').addData('ABC', 'Alphanumeric')).to.throw();
+  });
+
+  it('gets the same matrix from the shipped encoder (faster mask penalty) as from the published library', async () => {
+    // The test server serves qrcode-generator as the bundle ships it; `?original` as published.
+    const published = '/node_modules/qrcode-generator/dist/qrcode.mjs?original';
+    const original = ((await import(/* @vite-ignore */ published)) as { default: typeof qrcode }).default;
+    expect(original(0, 'M')).to.have.property('createSvgTag');
+    const matrix = (make: typeof qrcode, content: string, level: ErrorCorrectionLevel) => {
+      const qr = make(0, level);
+      qr.addData(content, /^[0-9]+$/.test(content) ? 'Numeric' : 'Byte');
+      qr.make();
+      const count = qr.getModuleCount();
+      let bits = '';
+      for (let row = 0; row < count; row++) for (let col = 0; col < count; col++) bits += qr.isDark(row, col) ? '1' : '0';
+      return bits;
+    };
+    let compared = 0;
+    for (const level of LEVELS) {
+      // Digits and printable bytes from 1 to 400 characters: versions 1 to about 15, every mask in play.
+      for (let length = 1; length <= 400; length += 13) {
+        const digits = Array.from({ length }, (_, i) => String((i * 7 + length) % 10)).join('');
+        const bytes = Array.from({ length }, (_, i) => String.fromCharCode(33 + ((i * 31 + length) % 90))).join('');
+        for (const content of [digits, bytes]) {
+          expect(matrix(qrcode, content, level), `${level} ${content}`).to.equal(matrix(original, content, level));
+          compared++;
+        }
+      }
+    }
+    expect(compared).to.equal(4 * 31 * 2);
+  });
+
+  for (const level of LEVELS) {
+    it(`decodes from the path alone: 213 bytes at level ${level}`, async () => {
+      expect(await decodeQrImage(qrImage(LARGE, level))).to.equal(LARGE);
+    });
+  }
 });
 
 describe('the rendered QR decodes back to the content', () => {
