@@ -530,6 +530,23 @@ describe('<gym-access-qr> check-ins', () => {
       expect(qrPathOf(el)).to.not.equal(null);
     });
 
+    it('back on the page: a replay handed over in pieces keeps the code covered until it is whole', async () => {
+      const { el } = await showing();
+      setVisibility('hidden');
+      await clock.tickAsync(3_000);
+      const replay = message(checkin(Date.now()), '30') + ': connected\n\n';
+      setVisibility('visible');
+      await settle();
+      const again = await answer(lastStreamRequest(), replay.slice(0, 40));
+      expect(qrPathOf(el), 'half a message is no answer yet').to.equal(null);
+      expect(el.state).to.equal('active');
+      await write(again, replay.slice(40, -1));
+      expect(qrPathOf(el)).to.equal(null);
+      await write(again, replay.slice(-1));
+      expect(el.state).to.equal('invalidated');
+      expect(qrPathOf(el)).to.equal(null);
+    });
+
     it('back on the page: a stream that does not answer covers the code for 2 s at most', async () => {
       const { el } = await showing();
       setVisibility('hidden');

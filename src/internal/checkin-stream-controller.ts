@@ -216,15 +216,19 @@ export class CheckinStreamController implements ReactiveController {
     });
     const stop = () => void reader.cancel().catch(() => {});
     signal.addEventListener('abort', stop);
+    let tail = '';
     try {
       for (;;) {
         this.#setTimer('silence', SILENCE_LIMIT_MS, () => this.#abort?.abort());
         const { done, value } = await reader.read();
         if (done || signal.aborted) return;
-        parser.feed(decoder.decode(value, { stream: true }));
+        const text = decoder.decode(value, { stream: true });
+        parser.feed(text);
         if (broken) return;
-        // The first bytes of a reconnected stream carry its replay.
-        if (this.#coverBefore !== Infinity) this.#uncover();
+        // The first answer of a reconnected stream carries its replay. Browsers may hand over one write
+        // in pieces (WebKit does), so the answer is complete once the bytes so far end between two messages.
+        tail = (tail + text).slice(-4);
+        if (this.#coverBefore !== Infinity && /(\n\n|\r\r|\r\n\r\n)$/.test(tail)) this.#uncover();
       }
     } finally {
       signal.removeEventListener('abort', stop);

@@ -175,11 +175,18 @@ export function createRelay(options: RelayOptions): Relay {
     const key = customerKey(c.req.param('customerId'));
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
     const response = streamSSE(c, (stream) => serveStream(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal));
-    c.header('Cache-Control', 'no-store');
-    // Proxies such as nginx would otherwise hold the stream back.
-    c.header('X-Accel-Buffering', 'no');
-    response.headers.set('Cache-Control', 'no-store');
-    response.headers.set('X-Accel-Buffering', 'no');
+    const headers = {
+      'Cache-Control': 'no-store',
+      // Proxies such as nginx would otherwise hold the stream back.
+      'X-Accel-Buffering': 'no',
+      // No type sniffing: a browser that sniffs holds the first bytes back, and they carry the replay.
+      'X-Content-Type-Options': 'nosniff',
+    };
+    // On the context for Node's adapter, which may build the response from it, and on the response itself.
+    for (const [name, value] of Object.entries(headers)) {
+      c.header(name, value);
+      response.headers.set(name, value);
+    }
     return response;
   });
 

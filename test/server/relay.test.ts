@@ -264,6 +264,7 @@ describe('GET /v1/customers/{id}/events', () => {
     const other = await events(`/v1/customers/9007199254740992/events`, as('9007199254740992'));
     assert.equal(mine.response.status, 200);
     assert.equal(mine.response.headers.get('Content-Type'), 'text/event-stream');
+    assert.equal(mine.response.headers.get('X-Content-Type-Options'), 'nosniff', 'no sniffing: it would hold the replay back');
     assert.equal(mine.response.headers.get('Cache-Control'), 'no-store');
     await until(() => relay.openStreams(big) === 1 && mine.text().length > 0, 2_000, 'the stream to open');
     const bodies = [checkinBody(big), `{"entityId" : ${big},"uuid":"b","payload":[{"type":"CUSTOMER_CHECKIN","timestamp":1,"content":{"x":"ä \\n"}}]}`];
