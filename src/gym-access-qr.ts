@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
+import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
 import { AccessCodeController, type AccessState, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
@@ -208,7 +208,7 @@ export class GymAccessQr extends LitElement {
           : nothing}
       </div>
       ${said}
-      <dialog part="dialog" aria-label=${strings.enlarged} @close=${this.onShrink} @click=${this.onTap}>
+      <dialog part="dialog" aria-label=${strings.enlarged} @cancel=${this.onShrink} @close=${this.onShrink} @click=${this.onTap}>
         <div class="sheet">
           ${open
             ? html`<div class="base">
@@ -271,6 +271,7 @@ export class GymAccessQr extends LitElement {
     this.enlarged = true;
   };
 
+  /** Escape arrives as `cancel` at once; `close` is queued, and a background page may get it late. */
   private readonly onShrink = (): void => {
     this.enlarged = false;
   };
@@ -326,9 +327,7 @@ export class GymAccessQr extends LitElement {
       // Back to the code's button, or, when the code has gone meanwhile, to the message's.
       root.querySelector<HTMLElement>('.base button')?.focus();
     }
-    this.dispatchEvent(
-      new CustomEvent<EnlargeDetail>(this.enlarged ? ENLARGE_EVENT : SHRINK_EVENT, { detail: {}, bubbles: true, composed: true }),
-    );
+    announce<EnlargeDetail>(this, this.enlarged ? ENLARGE_EVENT : SHRINK_EVENT, {});
   }
 
   private language(): string {

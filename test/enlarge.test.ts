@@ -294,6 +294,9 @@ describe('<gym-access-qr> enlarged, over time (faked clock)', () => {
   beforeEach(() => {
     clock = fakeClock();
     net = stubFetch(settle);
+    // The earlier suites' real input leaves the page a few seconds of user activation, which would let the
+    // browser really go full screen here: the modal alone, as on iPhone Safari.
+    sinon.stub(Element.prototype, 'requestFullscreen').rejects(new TypeError('fullscreen is not available'));
   });
 
   afterEach(() => {

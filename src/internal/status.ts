@@ -21,50 +21,35 @@ export interface StatusMessage {
   checkedIn: boolean;
 }
 
-/** What the element says in place of a code, in the states without one. */
+/** What the element says in place of a code, in the states without one (not `idle`: that shows nothing). */
 export function statusMessage({ state, error, invalidation, busy }: StatusInput, strings: GymAccessQrStrings): StatusMessage {
-  switch (state) {
-    case 'idle':
-    case 'active':
-      return { text: '', action: null, busy: false, checkedIn: false };
-    case 'invalidated': {
-      const checkedIn = invalidation?.reason === 'checkin';
-      // The confirmation stays while the next code loads (at once with after-checkin="refresh").
-      return {
-        text: checkedIn ? strings.checkedIn : strings.manualInvalidated,
-        action: busy && !error ? null : strings.newCode,
-        busy,
-        checkedIn,
-      };
-    }
-    case 'error': {
-      const kind = error?.kind;
-      return {
-        text:
-          kind === 'config'
-            ? strings.errorConfig
-            : kind === 'unauthorized'
-              ? strings.errorUnauthorized
-              : kind === 'forbidden'
-                ? strings.errorForbidden
-                : kind === 'not-found'
-                  ? strings.errorNotFound
-                  : strings.errorOther,
-        // A page misconfiguration is not the member's to fix.
-        action: kind === 'config' ? null : strings.retry,
-        busy: false,
-        checkedIn: false,
-      };
-    }
-    default:
-      // loading or expired: a request is in flight or a retry is scheduled.
-      return {
-        text: error ? strings.retrying : state === 'expired' ? strings.expired : strings.loading,
-        action: error ? strings.retry : null,
-        busy: true,
-        checkedIn: false,
-      };
+  const kind = error?.kind;
+  const checkedIn = state === 'invalidated' && invalidation?.reason === 'checkin';
+  // loading or expired: a request is in flight or a retry is scheduled.
+  let text = error ? strings.retrying : state === 'expired' ? strings.expired : strings.loading;
+  let action = error ? strings.retry : null;
+  let spinner = true;
+  if (state === 'invalidated') {
+    text = checkedIn ? strings.checkedIn : strings.manualInvalidated;
+    // The confirmation stays while the next code loads (at once with after-checkin="refresh").
+    action = busy && !error ? null : strings.newCode;
+    spinner = busy;
+  } else if (state === 'error') {
+    text =
+      kind === 'config'
+        ? strings.errorConfig
+        : kind === 'unauthorized'
+          ? strings.errorUnauthorized
+          : kind === 'forbidden'
+            ? strings.errorForbidden
+            : kind === 'not-found'
+              ? strings.errorNotFound
+              : strings.errorOther;
+    // A page misconfiguration is not the member's to fix.
+    action = kind === 'config' ? null : strings.retry;
+    spinner = false;
   }
+  return { text, action, busy: spinner, checkedIn };
 }
 
 /**
@@ -74,7 +59,7 @@ export function statusMessage({ state, error, invalidation, busy }: StatusInput,
  */
 export function announcement(status: StatusInput, hasCode: boolean, strings: GymAccessQrStrings): string {
   if (hasCode) return strings.codeShown;
-  if (status.state === 'loading' && !status.error) return '';
+  if (status.state === 'idle' || (status.state === 'loading' && !status.error)) return '';
   return statusMessage(status, strings).text;
 }
 
