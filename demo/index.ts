@@ -19,6 +19,8 @@ async function applySettings() {
   });
   member.afterCheckin = data.get('afterCheckin') as 'prompt' | 'refresh';
   member.errorCorrection = data.get('errorCorrection') as 'L' | 'M' | 'Q' | 'H';
+  member.enlarge = data.get('enlarge') === 'on' ? 'on' : 'off';
+  member.keepAwake = data.get('keepAwake') === 'on';
   member.customerId = customerId;
 }
 
@@ -26,7 +28,14 @@ form.addEventListener('change', () => void applySettings());
 document.querySelector('#refresh')!.addEventListener('click', () => void member.refresh());
 document.querySelector('#invalidate')!.addEventListener('click', () => member.invalidate());
 
-for (const type of ['gym-access-qr-refresh', 'gym-access-qr-expired', 'gym-access-qr-invalidated', 'gym-access-qr-error'] as const) {
+for (const type of [
+  'gym-access-qr-refresh',
+  'gym-access-qr-expired',
+  'gym-access-qr-invalidated',
+  'gym-access-qr-error',
+  'gym-access-qr-enlarge',
+  'gym-access-qr-shrink',
+] as const) {
   member.addEventListener(type, (event) => {
     const item = document.createElement('li');
     item.textContent = `${new Date().toLocaleTimeString()}  ${type.replace('gym-access-qr-', '')}  ${JSON.stringify(event.detail)}`;

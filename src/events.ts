@@ -38,15 +38,22 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** The full-screen view's events carry nothing: `{}`. */
+export type EnlargeDetail = Record<string, never>;
+
 export const REFRESH_EVENT = 'gym-access-qr-refresh';
 export const EXPIRED_EVENT = 'gym-access-qr-expired';
 export const INVALIDATED_EVENT = 'gym-access-qr-invalidated';
 export const ERROR_EVENT = 'gym-access-qr-error';
+export const ENLARGE_EVENT = 'gym-access-qr-enlarge';
+export const SHRINK_EVENT = 'gym-access-qr-shrink';
 
 export type GymAccessQrRefreshEvent = CustomEvent<RefreshDetail>;
 export type GymAccessQrExpiredEvent = CustomEvent<ExpiredDetail>;
 export type GymAccessQrInvalidatedEvent = CustomEvent<InvalidatedDetail>;
 export type GymAccessQrErrorEvent = CustomEvent<ErrorDetail>;
+export type GymAccessQrEnlargeEvent = CustomEvent<EnlargeDetail>;
+export type GymAccessQrShrinkEvent = CustomEvent<EnlargeDetail>;
 
 /**
  * Dispatches one of the element's events once the render it describes is on
@@ -64,5 +71,7 @@ declare global {
     'gym-access-qr-expired': GymAccessQrExpiredEvent;
     'gym-access-qr-invalidated': GymAccessQrInvalidatedEvent;
     'gym-access-qr-error': GymAccessQrErrorEvent;
+    'gym-access-qr-enlarge': GymAccessQrEnlargeEvent;
+    'gym-access-qr-shrink': GymAccessQrShrinkEvent;
   }
 }

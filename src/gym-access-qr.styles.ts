@@ -9,7 +9,8 @@ export const styles = css`
     --_size: var(--gym-access-qr-size, min(18rem, 100%));
     --_dark: var(--gym-access-qr-dark, #000);
     --_light: var(--gym-access-qr-light, #fff);
-    --_accent: var(--gym-access-qr-accent, #16a34a);
+    /* White text on it: 5:1. */
+    --_accent: var(--gym-access-qr-accent, #15803d);
     --_warning: var(--gym-access-qr-warning, #d97706);
     --_track: var(--gym-access-qr-track, color-mix(in srgb, currentColor 15%, transparent));
     --_radius: var(--gym-access-qr-radius, 1rem);
@@ -28,6 +29,7 @@ export const styles = css`
   }
 
   .base {
+    position: relative;
     display: grid;
     gap: 0.5rem;
     justify-items: center;
@@ -99,6 +101,25 @@ export const styles = css`
     animation-delay: calc(var(--_elapsed, 0s) + 3 * var(--_quarter, 0s));
   }
 
+  /*
+   * The liveness cue: a light band that keeps crossing the ring, so a
+   * screenshot is told from the live code at a glance. Transform only (the
+   * compositor runs it); the code itself is painted above it.
+   */
+  .sheen {
+    position: absolute;
+    inset: 0;
+    background: linear-gradient(105deg, transparent 40%, rgb(255 255 255 / 0.6) 50%, transparent 60%);
+    transform: translateX(-100%);
+    animation: gym-access-qr-sheen 2.5s ease-in-out infinite;
+  }
+
+  @keyframes gym-access-qr-sheen {
+    to {
+      transform: translateX(100%);
+    }
+  }
+
   .ending .edge {
     background: var(--_warning);
   }
@@ -119,6 +140,7 @@ export const styles = css`
     /* Inset so the ring never touches the quiet zone. */
     inline-size: 88%;
     block-size: 88%;
+    position: relative;
     border-radius: calc(var(--_radius) / 2);
     display: block;
     /* High-contrast modes must not invert the code: scanners read dark on light. */
@@ -134,11 +156,92 @@ export const styles = css`
     fill: var(--_dark);
   }
 
-  .countdown {
+  .countdown,
+  .clock {
     font-variant-numeric: tabular-nums;
+    letter-spacing: 0.02em;
+  }
+
+  .countdown {
     font-size: 1.25em;
     font-weight: 600;
-    letter-spacing: 0.02em;
+  }
+
+  /* Over the code, the same size: the code is the button. */
+  .enlarge {
+    position: absolute;
+    inset: 0 0 auto;
+    aspect-ratio: 1;
+    padding: 0;
+    min-block-size: 0;
+    border-radius: var(--_radius);
+    background: none;
+    cursor: zoom-in;
+  }
+
+  /* Said to screen readers, not shown. */
+  .live {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  /* The full-screen view: a modal <dialog> over the whole viewport. */
+  dialog {
+    inset: 0;
+    width: auto;
+    height: auto;
+    max-width: none;
+    max-height: none;
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+
+  /* Opaque white whatever the page's theme (scanners want dark on light); the part that goes full screen. */
+  .sheet {
+    box-sizing: border-box;
+    height: 100%;
+    padding: 0.5rem;
+    display: grid;
+    place-items: center;
+    container-type: size;
+    background: #fff;
+    color: #111;
+  }
+
+  /* As large as the short side allows, with room below (portrait) or beside (landscape) for the times. */
+  .sheet .base {
+    --_big: min(100cqi, 100cqb - 9rem);
+    grid-template-columns: var(--_big);
+    align-items: center;
+  }
+
+  .sheet .frame {
+    inline-size: var(--_big);
+  }
+
+  .sheet .qr {
+    inline-size: calc(100% - 4 * var(--_ring-width));
+    block-size: calc(100% - 4 * var(--_ring-width));
+  }
+
+  .sheet .countdown {
+    font-size: 2em;
+  }
+
+  @container (orientation: landscape) {
+    .sheet .base {
+      --_big: min(100cqb, 100cqi - 12rem);
+      grid-template-columns: var(--_big) auto;
+      column-gap: 1.5rem;
+    }
+    .sheet .frame {
+      grid-row: span 3;
+    }
   }
 
   .message {
@@ -212,6 +315,10 @@ export const styles = css`
     }
     .spinner {
       animation: none;
+    }
+    /* The clock still ticks: it is text, not motion. */
+    .sheen {
+      display: none;
     }
   }
 

@@ -1,9 +1,11 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { AccessCodeController, AccessState, type ShownCode } from './internal/access-code-controller.js';
+import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
+import { AccessCodeController, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
+import { announcement, clockText, statusMessage } from './internal/status.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
@@ -24,25 +26,31 @@ const ENDING_MS = 5_000;
  *
  * @attr {string} lang - UI language (`en`, `de`); the nearest `lang` attribute counts, English is the fallback.
  * @prop {Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined} requestHeaders - Headers for every request, or a function (sync or async) that returns them, called before each request: the place for a bearer token. Property only, so no secret ends up in the DOM.
- * @prop {{ codeLabel?: (seconds: number) => string; loading?: string; expired?: string; retrying?: string; retry?: string; newCode?: string; checkedIn?: string; manualInvalidated?: string; errorConfig?: string; errorUnauthorized?: string; errorForbidden?: string; errorNotFound?: string; errorOther?: string } | undefined} strings - Overrides for any of the UI texts.
+ * @prop {{ codeLabel?: (seconds: number) => string; loading?: string; expired?: string; retrying?: string; retry?: string; newCode?: string; checkedIn?: string; manualInvalidated?: string; errorConfig?: string; errorUnauthorized?: string; errorForbidden?: string; errorNotFound?: string; errorOther?: string; enlarge?: string; close?: string; enlarged?: string; codeShown?: string } | undefined} strings - Overrides for any of the UI texts.
  *
  * @event {{ expiresAt: string | null; format: 'QR_CODE' }} gym-access-qr-refresh - A new code is on screen. Detail: `{ expiresAt, format }`.
  * @event {{ expiresAt: string | null }} gym-access-qr-expired - The shown code expired before a replacement arrived; the QR is hidden. Detail: `{ expiresAt }`.
  * @event {{ reason: 'checkin' | 'manual' | (string & {}); at: string }} gym-access-qr-invalidated - The code was used or revoked; the QR is hidden. Detail: `{ reason, at }`.
  * @event {{ kind: 'config' | 'network' | 'timeout' | 'http' | 'unauthorized' | 'forbidden' | 'not-found' | 'rate-limited' | 'invalid-response'; status?: number; retryInMs: number | null; message: string }} gym-access-qr-error - A request or the configuration failed. Detail: `{ kind, status?, retryInMs, message }`.
+ * @event {Record<string, never>} gym-access-qr-enlarge - The full-screen view opened. Detail: `{}`.
+ * @event {Record<string, never>} gym-access-qr-shrink - The full-screen view closed. Detail: `{}`.
  *
  * @csspart base - The wrapper around everything.
  * @csspart frame - The square that holds the code (or a message) and the ring; carries `role="img"` while a code is shown.
  * @csspart qr - The QR code's `<svg>`.
  * @csspart ring - The countdown ring around the code.
  * @csspart countdown - The `m:ss` time left.
+ * @csspart clock - The current time (`hh:mm:ss`, the server's clock) under the code: shows staff the code is live.
+ * @csspart enlarge - The button over the code that opens the full-screen view.
+ * @csspart dialog - The full-screen view (a modal `<dialog>`, opaque white).
+ * @csspart close - The full-screen view's close button.
  * @csspart message - The box shown instead of a code: loading, expired, checked in, error.
  * @csspart button - The button in a message (try again, show a new code).
  *
  * @cssproperty [--gym-access-qr-size=min(18rem, 100%)] - Width of the element; the code is square.
  * @cssproperty [--gym-access-qr-dark=#000] - Colour of the dark modules. Keep it dark.
  * @cssproperty [--gym-access-qr-light=#fff] - Colour of the light modules and the quiet zone. Keep it light and opaque.
- * @cssproperty [--gym-access-qr-accent=#16a34a] - Countdown ring, spinner and buttons.
+ * @cssproperty [--gym-access-qr-accent=#15803d] - Countdown ring, spinner, buttons (white text on it) and focus rings.
  * @cssproperty [--gym-access-qr-warning=#d97706] - Countdown ring in the code's last five seconds.
  * @cssproperty [--gym-access-qr-track=color-mix(in srgb, currentColor 15%, transparent)] - The ring's track and message borders.
  * @cssproperty [--gym-access-qr-radius=1rem] - Corner radius of the ring and message box.
@@ -62,6 +70,7 @@ export class GymAccessQr extends LitElement {
     afterCheckin: { attribute: 'after-checkin' },
     errorCorrection: { attribute: 'error-correction' },
     keepAwake: { attribute: 'keep-awake', type: Boolean },
+    enlarge: {},
     state: { reflect: true },
     requestHeaders: { attribute: false },
     strings: { attribute: false },
@@ -85,6 +94,18 @@ export class GymAccessQr extends LitElement {
   declare errorCorrection: 'L' | 'M' | 'Q' | 'H';
   /** Hold a screen wake lock while a valid code is shown and the page is visible. */
   declare keepAwake: boolean;
+  /** `on`: activating the code (tap, click, Enter, Space) opens it full screen; `off` (kiosks that already are): it does not. */
+  declare enlarge: 'on' | 'off';
+  #enlarged = false;
+  /** Whether the full-screen view is open: internal state, rendered like a reactive property. */
+  private get enlarged(): boolean {
+    return this.#enlarged;
+  }
+  private set enlarged(open: boolean) {
+    const old = this.#enlarged;
+    this.#enlarged = open;
+    this.requestUpdate('enlarged', old);
+  }
   /**
    * Where the element stands: `idle`, `loading`, `active`, `expired`, `invalidated` or `error`.
    * Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element overwrites any value set.
@@ -101,10 +122,17 @@ export class GymAccessQr extends LitElement {
   private readonly access = new AccessCodeController(this);
   // Check-ins from events-endpoint take the shown code away.
   private readonly checkins = new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
+  #strings = stringsFor('en');
+  /** What the live region said last: the code it announced, or the text. */
+  #said: unknown = null;
+  #message = '';
+  /** Bumped per announcement, so a repeated text is a new text node that screen readers read again. */
+  #messageId = 0;
 
   constructor() {
     super();
-    new WakeLockController(this, () => this.access.code !== null);
+    // The member is at the gate while the code is enlarged: keep awake for its messages too.
+    new WakeLockController(this, () => this.access.code !== null || this.enlarged);
     this.customerId = '';
     this.tokenEndpoint = '';
     this.refreshLead = 5;
@@ -114,6 +142,7 @@ export class GymAccessQr extends LitElement {
     this.afterCheckin = 'prompt';
     this.errorCorrection = 'M';
     this.keepAwake = false;
+    this.enlarge = 'on';
     this.state = 'idle';
     this.requestHeaders = undefined;
     this.strings = undefined;
@@ -147,24 +176,68 @@ export class GymAccessQr extends LitElement {
     this.access.invalidate(reason);
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // A modal dialog leaves the top layer with the document; put back, the element starts small.
+    this.enlarged = false;
+  }
+
   protected override update(changed: PropertyValues<this>): void {
     // After the controllers' hostUpdate (which may have just applied a new configuration).
-    this.state = this.access.state;
+    const access = this.access;
+    this.state = access.state;
+    if (this.enlarge === 'off') this.enlarged = false;
+    const strings = (this.#strings = stringsFor(this.language(), this.strings));
+    const said = announcement(access, access.code !== null, strings);
+    // Each new code is news; otherwise only a changed text (the countdown is never in it).
+    const key = access.code ?? said;
+    if (key !== this.#said) {
+      // The live region is in the first render, empty: what is on screen then is read, not announced.
+      if (this.hasUpdated) {
+        this.#message = said;
+        this.#messageId++;
+      }
+      this.#said = key;
+    }
     super.update(changed);
   }
 
   protected override render(): TemplateResult {
-    const strings = stringsFor(this.language(), this.strings);
+    const strings = this.#strings;
     const code = this.access.code;
+    const open = this.enlarged;
     // Back on the page, a held code waits (as loading) until the check-in stream has replayed what happened meanwhile.
     const shown = code && !this.checkins.covers(code.sentAt) ? code : null;
-    return html`<div part="base" class="base">${shown ? this.renderCode(shown, strings) : this.renderMessage(strings)}</div>`;
+    // One view, shown either in place or full screen: never two codes to keep in step.
+    const view = shown ? this.renderCode(shown, strings) : this.renderMessage(strings);
+    const said = html`<div class="live" role="status">${keyed(this.#messageId, this.#message)}</div>`;
+    return html`
+      <div part="base" class="base">
+        ${open ? html`<div class="frame"></div>` : view}
+        ${this.enlarge !== 'off' && (shown || open)
+          ? html`<button part="enlarge" class="enlarge" type="button" aria-label=${strings.enlarge} @click=${this.onEnlarge}></button>`
+          : nothing}
+      </div>
+      ${said}
+      <dialog part="dialog" aria-label=${strings.enlarged} @cancel=${this.onShrink} @close=${this.onShrink} @click=${this.onTap}>
+        <div class="sheet">
+          ${open
+            ? html`<div class="base">
+                ${view}<button part="close" class="close" type="button" @click=${this.onShrink}>${strings.close}</button>
+              </div>`
+            : nothing}
+          ${said}
+        </div>
+      </dialog>
+    `;
   }
 
   private renderCode(code: ShownCode, strings: GymAccessQrStrings): TemplateResult {
     const remaining = Math.max(0, code.deadline - performance.now());
     const seconds = Math.ceil(remaining / 1000);
     const { size, path } = code.qr;
+    // The clock shows the moment this render stands for on the countdown's one-second grid, so the two step together.
+    const clock = clockText(code.issuedAt + code.deadline - seconds * 1000 - code.receivedAt);
     return html`
       <div
         part="frame"
@@ -175,7 +248,7 @@ export class GymAccessQr extends LitElement {
         ${keyed(
           code,
           html`<div part="ring" class="ring" aria-hidden="true">
-            <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span>
+            <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span><span class="sheen"></span>
           </div>`,
         )}
         <svg part="qr" class="qr" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
@@ -183,48 +256,17 @@ export class GymAccessQr extends LitElement {
         </svg>
       </div>
       <div part="countdown" class="countdown" aria-hidden="true">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</div>
+      <div part="clock" class="clock" aria-hidden="true">${clock}</div>
     `;
   }
 
   private renderMessage(strings: GymAccessQrStrings): TemplateResult {
-    const { state, error } = this.access;
-    let text: string;
-    let action: string | null = null;
-    let busy = false;
-    let checkedIn = false;
-    switch (state) {
-      case AccessState.idle:
-        return html`<div part="frame" class="frame"></div>`;
-      case AccessState.invalidated:
-        checkedIn = this.access.invalidation?.reason === 'checkin';
-        text = checkedIn ? strings.checkedIn : strings.manualInvalidated;
-        // The confirmation stays while the next code loads (at once with after-checkin="refresh").
-        busy = this.access.busy;
-        action = busy && !this.access.error ? null : strings.newCode;
-        break;
-      case AccessState.error:
-        text =
-          error?.kind === 'config'
-            ? strings.errorConfig
-            : error?.kind === 'unauthorized'
-              ? strings.errorUnauthorized
-              : error?.kind === 'forbidden'
-                ? strings.errorForbidden
-                : error?.kind === 'not-found'
-                  ? strings.errorNotFound
-                  : strings.errorOther;
-        // A page misconfiguration is not the member's to fix.
-        action = error?.kind === 'config' ? null : strings.retry;
-        break;
-      default:
-        // loading or expired: a request is in flight or a retry is scheduled.
-        busy = true;
-        text = error ? strings.retrying : state === AccessState.expired ? strings.expired : strings.loading;
-        action = error ? strings.retry : null;
-    }
+    if (this.access.state === 'idle') return html`<div part="frame" class="frame"></div>`;
+    const { text, action, busy, checkedIn } = statusMessage(this.access, strings);
+    // The live region announces changes; this box is the view (no role="status" of its own, so nothing is said twice).
     return html`
       <div part="frame" class="frame">
-        <div part="message" class="message ${checkedIn ? 'checked-in' : ''}" role="status">
+        <div part="message" class="message ${checkedIn ? 'checked-in' : ''}">
           ${busy ? html`<div class="spinner" aria-hidden="true"></div>` : nothing}
           ${checkedIn
             ? html`<svg class="status-icon" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="10"></circle><path d="M7 12.5l3.2 3.2L17 9"></path></svg>`
@@ -236,6 +278,25 @@ export class GymAccessQr extends LitElement {
     `;
   }
 
+  private readonly onEnlarge = (): void => {
+    this.enlarged = true;
+  };
+
+  /** Escape arrives as `cancel` at once; `close` is queued, and a background page may get it late. */
+  private readonly onShrink = (): void => {
+    this.enlarged = false;
+  };
+
+  /** A tap anywhere in the full-screen view but on a button closes it. */
+  private readonly onTap = (event: Event): void => {
+    if (!(event.target as Element).closest('button')) this.enlarged = false;
+  };
+
+  /** Leaving full screen (Escape, a system gesture) leaves the enlarged view too. */
+  private readonly onFullscreen = (): void => {
+    if (!this.shadowRoot!.fullscreenElement) this.enlarged = false;
+  };
+
   private readonly onRetry = (): void => {
     void this.refresh();
   };
@@ -243,7 +304,8 @@ export class GymAccessQr extends LitElement {
   private ring: HTMLElement | null = null;
   private ringStart = 0;
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
     // Each code gets a new ring (keyed): its CSS animations start at the code's current point and then
     // run on the compositor. With reduced motion they are paused, and moved to the current second here.
     const ring = this.renderRoot.querySelector<HTMLElement>('.ring');
@@ -258,6 +320,25 @@ export class GymAccessQr extends LitElement {
     if (ring && matchMedia('(prefers-reduced-motion: reduce)').matches) {
       for (const animation of ring.getAnimations({ subtree: true })) animation.currentTime = performance.now() - this.ringStart;
     }
+  }
+
+  private toggleDialog(): void {
+    const root = this.shadowRoot!;
+    const dialog = root.querySelector('dialog')!;
+    if (this.enlarged) {
+      dialog.showModal();
+      // On top where the Fullscreen API exists (not iPhone Safari, where the modal alone covers the viewport).
+      // A <dialog> may not go full screen itself; its sheet may. Refusals (no user gesture) change nothing.
+      root.querySelector('.sheet')!.requestFullscreen?.().catch(() => {});
+      document.addEventListener('fullscreenchange', this.onFullscreen);
+    } else {
+      dialog.close();
+      document.removeEventListener('fullscreenchange', this.onFullscreen);
+      if (root.fullscreenElement) document.exitFullscreen().catch(() => {});
+      // Back to the code's button, or, when the code has gone meanwhile, to the message's.
+      root.querySelector<HTMLElement>('.base button')?.focus();
+    }
+    announce<EnlargeDetail>(this, this.enlarged ? ENLARGE_EVENT : SHRINK_EVENT, {});
   }
 
   private language(): string {

@@ -25,6 +25,18 @@ describe('under a strict CSP with Trusted Types enforced', () => {
     expect(el.shadowRoot!.querySelector<HTMLElement>('.ring')!.style.getPropertyValue('--_quarter')).to.match(/ms$/);
     expect(win().violations).to.deep.equal([]);
 
+    // The full-screen view too: the code moves into the modal dialog, its clock and sheen with it.
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button.enlarge')!.click();
+    await el.updateComplete;
+    const dialog = el.shadowRoot!.querySelector('dialog')!;
+    expect(dialog.open).to.equal(true);
+    expect(dialog.querySelector('svg.qr path.dark')?.getAttribute('d')).to.match(/^M\d/);
+    expect(dialog.querySelector('.clock')?.textContent).to.match(/^\d\d:\d\d:\d\d$/);
+    dialog.querySelector<HTMLButtonElement>('button.close')!.click();
+    await el.updateComplete;
+    expect(dialog.open).to.equal(false);
+    expect(win().violations).to.deep.equal([]);
+
     // The policy really is enforced in that frame: a style attribute and an HTML string are refused.
     win().document.body.setAttribute('style', 'color: red');
     let refused = false;

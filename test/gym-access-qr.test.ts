@@ -9,6 +9,7 @@ import {
   errorResponse,
   freshCode,
   iso,
+  localTime,
   mount,
   qrPathOf,
   record,
@@ -110,7 +111,8 @@ describe('<gym-access-qr> with a faked clock', () => {
       const frame = el.shadowRoot!.querySelector('[role="img"]')!;
       // 30 s on the server's clock, less a second for the Date header's resolution.
       expect(frame.getAttribute('aria-label')).to.equal('Check-in code, valid for 29 more seconds');
-      expect(visibleText(el)).to.equal('0:29');
+      // The countdown, and under it the time on the server's clock (its Date header said START).
+      expect(visibleText(el)).to.equal(`0:29 ${localTime(START)}`);
     });
 
     it('re-renders the countdown once a second, no more', async () => {
@@ -119,7 +121,7 @@ describe('<gym-access-qr> with a faked clock', () => {
       await show(CODE_A);
       const render = sinon.spy(el as unknown as { render(): unknown }, 'render');
       await clock.tickAsync(10_000);
-      expect(visibleText(el)).to.equal('0:19');
+      expect(visibleText(el)).to.equal(`0:19 ${localTime(START + 10_000)}`);
       expect(render.callCount).to.be.within(9, 11);
     });
 

@@ -102,8 +102,19 @@ export function qrPathOf(el: GymAccessQr): string | null {
   return el.shadowRoot!.querySelector('svg.qr path.dark')?.getAttribute('d') ?? null;
 }
 
+/** The element's text as a sighted member reads it: the screen-reader-only live regions are left out. */
 export function visibleText(el: GymAccessQr): string {
-  return (el.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const walker = document.createTreeWalker(el.shadowRoot!, NodeFilter.SHOW_TEXT);
+  let text = '';
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement?.closest('.live')) text += walker.currentNode.textContent;
+  }
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A wall-clock time as the device shows it in 24-hour `hh:mm:ss` (Intl's en-GB format, independent of the element's). */
+export function localTime(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString('en-GB', { hour12: false });
 }
 
 /** Collects the element's events of one type. */

@@ -81,6 +81,8 @@ export type GymAccessQrProps = {
   "error-correction"?: "L" | "M" | "Q" | "H";
   /** Hold a screen wake lock while a valid code is shown and the page is visible. */
   "keep-awake"?: boolean;
+  /** `on`: activating the code (tap, click, Enter, Space) opens it full screen; `off` (kiosks that already are): it does not. */
+  enlarge?: "on" | "off";
   /** Where the element stands: `idle`, `loading`, `active`, `expired`, `invalidated` or `error`.
 Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element overwrites any value set. */
   state?: "idle" | "loading" | "active" | "expired" | "invalidated" | "error";
@@ -103,6 +105,10 @@ Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element
         errorForbidden?: string;
         errorNotFound?: string;
         errorOther?: string;
+        enlarge?: string;
+        close?: string;
+        enlarged?: string;
+        codeShown?: string;
       }
     | undefined;
   /** A new code is on screen. Detail: `{ expiresAt, format }`. */
@@ -131,6 +137,10 @@ Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element
       message: string;
     }>,
   ) => void;
+  /** The full-screen view opened. Detail: `{}`. */
+  "ongym-access-qr-enlarge"?: (e: CustomEvent<Record<string, never>>) => void;
+  /** The full-screen view closed. Detail: `{}`. */
+  "ongym-access-qr-shrink"?: (e: CustomEvent<Record<string, never>>) => void;
 };
 
 export type CustomElements = {
@@ -144,6 +154,8 @@ export type CustomElements = {
    * - **gym-access-qr-expired** - The shown code expired before a replacement arrived; the QR is hidden. Detail: `{ expiresAt }`.
    * - **gym-access-qr-invalidated** - The code was used or revoked; the QR is hidden. Detail: `{ reason, at }`.
    * - **gym-access-qr-error** - A request or the configuration failed. Detail: `{ kind, status?, retryInMs, message }`.
+   * - **gym-access-qr-enlarge** - The full-screen view opened. Detail: `{}`.
+   * - **gym-access-qr-shrink** - The full-screen view closed. Detail: `{}`.
    *
    * ### **Methods:**
    *  - **refresh(): _Promise<void>_** - Fetches a new code now, whatever the schedule. The buttons in the expired, checked-in and error views call it.
@@ -155,7 +167,7 @@ export type CustomElements = {
    *  - **--gym-access-qr-size** - Width of the element; the code is square. _(default: min(18rem, 100%))_
    * - **--gym-access-qr-dark** - Colour of the dark modules. Keep it dark. _(default: #000)_
    * - **--gym-access-qr-light** - Colour of the light modules and the quiet zone. Keep it light and opaque. _(default: #fff)_
-   * - **--gym-access-qr-accent** - Countdown ring, spinner and buttons. _(default: #16a34a)_
+   * - **--gym-access-qr-accent** - Countdown ring, spinner, buttons (white text on it) and focus rings. _(default: #15803d)_
    * - **--gym-access-qr-warning** - Countdown ring in the code's last five seconds. _(default: #d97706)_
    * - **--gym-access-qr-track** - The ring's track and message borders. _(default: color-mix(in srgb, currentColor 15%, transparent))_
    * - **--gym-access-qr-radius** - Corner radius of the ring and message box. _(default: 1rem)_
@@ -168,6 +180,10 @@ export type CustomElements = {
    * - **qr** - The QR code's `<svg>`.
    * - **ring** - The countdown ring around the code.
    * - **countdown** - The `m:ss` time left.
+   * - **clock** - The current time (`hh:mm:ss`, the server's clock) under the code: shows staff the code is live.
+   * - **enlarge** - The button over the code that opens the full-screen view.
+   * - **dialog** - The full-screen view (a modal `<dialog>`, opaque white).
+   * - **close** - The full-screen view's close button.
    * - **message** - The box shown instead of a code: loading, expired, checked in, error.
    * - **button** - The button in a message (try again, show a new code).
    */

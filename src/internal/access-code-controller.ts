@@ -58,6 +58,8 @@ export interface ShownCode {
   readonly refreshAt: number;
   /** When it was issued, on the server's clock (epoch ms), for comparing with check-in timestamps. */
   readonly issuedAt: number;
+  /** When it arrived (`performance.now()`): `issuedAt` was the server's time then. */
+  readonly receivedAt: number;
   qr: QrImage;
 }
 
@@ -303,6 +305,7 @@ export class AccessCodeController implements ReactiveController {
       deadline: sentAt + lifetime,
       refreshAt: sentAt + refreshDelay(lifetime, seconds(this.#host.refreshLead, 5)),
       issuedAt: serverDateMs ?? deviceNowMs,
+      receivedAt: performance.now(),
       qr,
     };
     this.error = null;

@@ -14,6 +14,14 @@ export interface GymAccessQrStrings {
   errorForbidden: string;
   errorNotFound: string;
   errorOther: string;
+  /** The accessible name of the code's button that opens the full-screen view. */
+  enlarge: string;
+  /** The full-screen view's close button. */
+  close: string;
+  /** The full-screen view's accessible name. */
+  enlarged: string;
+  /** Announced (politely) when a new code is on screen. */
+  codeShown: string;
 }
 
 const en: GymAccessQrStrings = {
@@ -30,6 +38,10 @@ const en: GymAccessQrStrings = {
   errorForbidden: 'This check-in code is not available for your account.',
   errorNotFound: 'No check-in code was found for your account.',
   errorOther: 'The check-in code could not be loaded.',
+  enlarge: 'Show larger',
+  close: 'Close',
+  enlarged: 'Check-in code, full screen',
+  codeShown: 'New check-in code shown.',
 };
 
 const de: GymAccessQrStrings = {
@@ -46,6 +58,10 @@ const de: GymAccessQrStrings = {
   errorForbidden: 'Dieser Check-in-Code ist für dein Konto nicht verfügbar.',
   errorNotFound: 'Für dein Konto wurde kein Check-in-Code gefunden.',
   errorOther: 'Der Check-in-Code konnte nicht geladen werden.',
+  enlarge: 'Größer anzeigen',
+  close: 'Schließen',
+  enlarged: 'Check-in-Code, Vollbild',
+  codeShown: 'Neuer Check-in-Code angezeigt.',
 };
 
 const catalogs: Record<string, GymAccessQrStrings> = { en, de };
