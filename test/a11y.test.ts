@@ -111,6 +111,7 @@ async function active(net: Net) {
   const el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
   await settle();
   await net.last.respond(freshCode(CODE));
+  await until(() => el.state === 'active', 3_000, 'the code');
   await el.updateComplete;
   return el;
 }
@@ -270,11 +271,13 @@ describe('<gym-access-qr> keyboard, focus and contrast', () => {
 
   it('keeps the QR dark on light in forced-colors mode, in place and enlarged', async () => {
     el = await active(net);
+    // WebKit has no forced-colours mode, nor the property: nothing recolours the QR there.
+    const forcedColors = CSS.supports('forced-color-adjust', 'none');
     const small = el.shadowRoot!.querySelector('svg.qr')!;
-    expect(getComputedStyle(small).forcedColorAdjust).to.equal('none');
+    if (forcedColors) expect(getComputedStyle(small).forcedColorAdjust).to.equal('none');
     await enlarge(el);
     const big = el.shadowRoot!.querySelector('dialog svg.qr')!;
-    expect(getComputedStyle(big).forcedColorAdjust).to.equal('none');
+    if (forcedColors) expect(getComputedStyle(big).forcedColorAdjust).to.equal('none');
     expect(getComputedStyle(big.querySelector('.light')!).fill).to.equal('rgb(255, 255, 255)');
     expect(getComputedStyle(big.querySelector('.dark')!).fill).to.equal('rgb(0, 0, 0)');
   });
