@@ -63,7 +63,8 @@ const SHOTS = {
     },
     state: 'invalidated',
   },
-  error: { html: page({ customerId: '1000006' }), before: (site) => site.settings({ fault: 'forbidden' }, '1000006'), state: 'error' },
+  // Magicline knows no such customer: the relay answers 404, which the element does not retry.
+  error: { html: page({ customerId: '1000006' }), before: (site) => site.settings({ fault: 'not-found' }, '1000006'), state: 'error' },
   enlarged: {
     html: page({ customerId: '1000007' }),
     available: (tab) => tab.$eval('gym-access-qr', (el) => 'enlarge' in el),
