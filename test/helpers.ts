@@ -161,22 +161,10 @@ async function loadJsQR() {
   return window.jsQR!;
 }
 
-/**
- * Reads the element's QR as a scanner would: the SVG, with the colours the
- * page's CSS gave it, drawn on a canvas and decoded by jsQR (an independent decoder).
- */
-export async function decodeShownQr(el: GymAccessQr, pixels = 400): Promise<string | null> {
+/** Draws an SVG document on a `pixels`-square canvas, as a camera would see it, and decodes it with jsQR. */
+async function decodeSvg(svg: string, pixels: number): Promise<string | null> {
   const jsQR = await loadJsQR();
-  const shown = el.shadowRoot!.querySelector<SVGSVGElement>('svg.qr');
-  if (!shown) return null;
-  const copy = shown.cloneNode(true) as SVGSVGElement;
-  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  copy.setAttribute('width', String(pixels));
-  copy.setAttribute('height', String(pixels));
-  for (const part of ['.light', '.dark']) {
-    copy.querySelector(part)!.setAttribute('fill', getComputedStyle(shown.querySelector(part)!).fill);
-  }
-  const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' }));
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {
     const image = new Image();
     image.src = url;
@@ -190,6 +178,23 @@ export async function decodeShownQr(el: GymAccessQr, pixels = 400): Promise<stri
   } finally {
     URL.revokeObjectURL(url);
   }
+}
+
+/**
+ * Reads the element's QR as a scanner would: the SVG, with the colours the
+ * page's CSS gave it, drawn on a canvas and decoded by jsQR (an independent decoder).
+ */
+export async function decodeShownQr(el: GymAccessQr, pixels = 400): Promise<string | null> {
+  const shown = el.shadowRoot!.querySelector<SVGSVGElement>('svg.qr');
+  if (!shown) return null;
+  const copy = shown.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(pixels));
+  copy.setAttribute('height', String(pixels));
+  for (const part of ['.light', '.dark']) {
+    copy.querySelector(part)!.setAttribute('fill', getComputedStyle(shown.querySelector(part)!).fill);
+  }
+  return decodeSvg(new XMLSerializer().serializeToString(copy), pixels);
 }
 
 /**
@@ -233,22 +238,9 @@ export function eventStreamResponse({ status = 200, headers = {} }: { status?: n
  * black on white, rasterised by the browser at `pixels`, read back by jsQR.
  */
 export async function decodeQrImage({ size, path }: { size: number; path: string }, pixels = 400): Promise<string | null> {
-  const jsQR = await loadJsQR();
-  const svg =
+  return decodeSvg(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${pixels}" height="${pixels}" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges">` +
-    `<rect width="${size}" height="${size}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
-  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-  try {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = canvas.height = pixels;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0, pixels, pixels);
-    const { data } = context.getImageData(0, 0, pixels, pixels);
-    return jsQR(data, pixels, pixels)?.data ?? null;
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+      `<rect width="${size}" height="${size}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`,
+    pixels,
+  );
 }
