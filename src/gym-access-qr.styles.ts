@@ -47,7 +47,9 @@ export const styles = css`
    * The ring is four edges that shrink one after the other, clockwise from
    * the top left. They animate transform only, which the compositor runs
    * without the main thread: a stroke-dashoffset animation cost about 60 ms
-   * of main-thread time per second in Chromium (npm run bench).
+   * of main-thread time per second in Chromium (npm run bench). In steps of
+   * about a second (--_steps): a linear one still gave the page a task every
+   * frame, 3.2 ms a second; stepped, 0.2 (node bench/animations.mjs).
    */
   .ring {
     position: absolute;
@@ -60,7 +62,7 @@ export const styles = css`
   .edge {
     position: absolute;
     background: var(--_accent);
-    animation: linear var(--_quarter, 0s) both;
+    animation: steps(var(--_steps, 1)) var(--_quarter, 0s) both;
   }
 
   .top,
@@ -104,14 +106,15 @@ export const styles = css`
   /*
    * The liveness cue: a light band that keeps crossing the ring, so a
    * screenshot is told from the live code at a glance. Transform only (the
-   * compositor runs it); the code itself is painted above it.
+   * compositor runs it); the code itself is painted above it. Four hops a
+   * second: an eased sheen gave the page a task every frame (2.3 ms a second).
    */
   .sheen {
     position: absolute;
     inset: 0;
     background: linear-gradient(105deg, transparent 40%, rgb(255 255 255 / 0.6) 50%, transparent 60%);
     transform: translateX(-100%);
-    animation: gym-access-qr-sheen 2.5s ease-in-out infinite;
+    animation: gym-access-qr-sheen 3s steps(12) infinite;
   }
 
   @keyframes gym-access-qr-sheen {
@@ -309,10 +312,7 @@ export const styles = css`
   }
 
   @media (prefers-reduced-motion: reduce) {
-    /* The ring steps once a second (the element moves its paused animations on); the spinner stands still. */
-    .edge {
-      animation-play-state: paused;
-    }
+    /* The ring steps about once a second anyway; the spinner stands still. */
     .spinner {
       animation: none;
     }

@@ -125,7 +125,7 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(render.callCount).to.be.within(9, 11);
     });
 
-    it('starts a new ring for each code at that code\'s point in its lifetime', async () => {
+    it('starts the ring over for each code at that code\'s point in its lifetime', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await clock.tickAsync(2_000); // the response takes 2 s
@@ -134,11 +134,24 @@ describe('<gym-access-qr> with a faked clock', () => {
       // 29 s counted from the send (30 s after the Date header, less its allowance), shown 2 s in.
       expect(ring.style.getPropertyValue('--_quarter')).to.equal(`${29_000 / 4}ms`);
       expect(ring.style.getPropertyValue('--_elapsed')).to.equal('-2000ms');
+      // In steps of about a second: 7 for each quarter of 7.25 s.
+      expect(ring.style.getPropertyValue('--_steps')).to.equal('7');
+      const top = ring.querySelector('.top')!.getAnimations()[0]!;
+      expect((top.effect as KeyframeEffect).getKeyframes()[0]!.easing).to.match(/^steps\(7(, end)?\)$/);
+      // The old code's ring, held at its end (the animations run on the real clock, not the faked one).
+      for (const animation of ring.getAnimations({ subtree: true })) {
+        animation.pause();
+        animation.currentTime = 29_000;
+      }
+      expect(top.effect!.getComputedTiming().progress).to.equal(1); // the top edge is gone
       await clock.tickAsync(22_000);
       await show(CODE_B);
       const next = el.shadowRoot!.querySelector<HTMLElement>('.ring')!;
-      expect(next === ring, 'a new ring element').to.equal(false);
       expect(next.style.getPropertyValue('--_elapsed')).to.equal('0ms');
+      // Started over: every edge at the new code's start, the top one full again.
+      const animations = [...next.querySelectorAll('.edge')].map((edge) => edge.getAnimations()[0]!);
+      expect(animations.map((animation) => animation.currentTime)).to.deep.equal([0, 0, 0, 0]);
+      expect(animations[0]!.effect!.getComputedTiming().progress).to.equal(0);
     });
 
     it('speaks German when the page does, English for anything unknown', async () => {
