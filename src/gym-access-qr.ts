@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
 import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
 import { AccessCodeController, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
@@ -125,9 +124,8 @@ export class GymAccessQr extends LitElement {
   #strings = stringsFor('en');
   /** What the live region said last: the code it announced, or the text. */
   #said: unknown = null;
-  #message = '';
-  /** Bumped per announcement, so a repeated text is a new text node that screen readers read again. */
-  #messageId = 0;
+  /** The next thing to say, written by `updated()`; `null` for nothing new. */
+  #message: string | null = null;
 
   constructor() {
     super();
@@ -193,10 +191,7 @@ export class GymAccessQr extends LitElement {
     const key = access.code ?? said;
     if (key !== this.#said) {
       // The live region is in the first render, empty: what is on screen then is read, not announced.
-      if (this.hasUpdated) {
-        this.#message = said;
-        this.#messageId++;
-      }
+      if (this.hasUpdated) this.#message = said;
       this.#said = key;
     }
     super.update(changed);
@@ -210,7 +205,8 @@ export class GymAccessQr extends LitElement {
     const shown = code && !this.checkins.covers(code.sentAt) ? code : null;
     // One view, shown either in place or full screen: never two codes to keep in step.
     const view = shown ? this.renderCode(shown, strings) : this.renderMessage(strings);
-    const said = html`<div class="live" role="status">${keyed(this.#messageId, this.#message)}</div>`;
+    // Filled by updated(), not by a binding: each announcement is a new text node, so a repeated text is read again.
+    const said = html`<div class="live" role="status"></div>`;
     return html`
       <div part="base" class="base">
         ${open ? html`<div class="frame"></div>` : view}
@@ -303,6 +299,10 @@ export class GymAccessQr extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
+    if (this.#message !== null) {
+      for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
+      this.#message = null;
+    }
     // One ring for all codes: re-creating its nodes per code cost most of a rotation. A new code
     // retimes it (CSSOM, not a style attribute: allowed under a strict style-src) and, on the same
     // ring, starts its animations over, at the code's current point. From there they run on the compositor.
