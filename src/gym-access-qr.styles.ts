@@ -139,6 +139,29 @@ export const styles = css`
     }
   }
 
+  /* The same, under other names: the ring switches to them and back for each new code, which starts it over. */
+  .again .top,
+  .again .bottom {
+    animation-name: gym-access-qr-shrink-x2;
+  }
+
+  .again .left,
+  .again .right {
+    animation-name: gym-access-qr-shrink-y2;
+  }
+
+  @keyframes gym-access-qr-shrink-x2 {
+    to {
+      transform: scaleX(0);
+    }
+  }
+
+  @keyframes gym-access-qr-shrink-y2 {
+    to {
+      transform: scaleY(0);
+    }
+  }
+
   .qr {
     /* Inset so the ring never touches the quiet zone. */
     inline-size: 88%;
