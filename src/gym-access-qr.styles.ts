@@ -45,11 +45,11 @@ export const styles = css`
 
   /*
    * The ring is four edges that shrink one after the other, clockwise from
-   * the top left. They animate transform only, which the compositor runs
-   * without the main thread: a stroke-dashoffset animation cost about 60 ms
-   * of main-thread time per second in Chromium (npm run bench). In steps of
-   * about a second (--_steps): a linear one still gave the page a task every
-   * frame, 3.2 ms a second; stepped, 0.2 (node bench/animations.mjs).
+   * the top left, animated by the element (Web Animations, a step about every
+   * second). Transform only, which the compositor runs without the main
+   * thread: a stroke-dashoffset animation cost about 60 ms of main-thread time
+   * per second in Chromium, a linear easing 3.2 ms, steps 0.2 (npm run bench,
+   * node bench/animations.mjs).
    */
   .ring {
     position: absolute;
@@ -62,45 +62,38 @@ export const styles = css`
   .edge {
     position: absolute;
     background: var(--_accent);
-    animation: steps(var(--_steps, 1)) var(--_quarter, 0s) both;
   }
 
   .top,
   .bottom {
     inset-inline: 0;
     block-size: var(--_ring-width);
-    animation-name: gym-access-qr-shrink-x;
   }
 
   .left,
   .right {
     inset-block: 0;
     inline-size: var(--_ring-width);
-    animation-name: gym-access-qr-shrink-y;
   }
 
   .top {
     top: 0;
     transform-origin: right;
-    animation-delay: var(--_elapsed, 0s);
   }
 
   .right {
     right: 0;
     transform-origin: bottom;
-    animation-delay: calc(var(--_elapsed, 0s) + var(--_quarter, 0s));
   }
 
   .bottom {
     bottom: 0;
     transform-origin: left;
-    animation-delay: calc(var(--_elapsed, 0s) + 2 * var(--_quarter, 0s));
   }
 
   .left {
     left: 0;
     transform-origin: top;
-    animation-delay: calc(var(--_elapsed, 0s) + 3 * var(--_quarter, 0s));
   }
 
   /*
@@ -127,41 +120,6 @@ export const styles = css`
     background: var(--_warning);
   }
 
-  @keyframes gym-access-qr-shrink-x {
-    to {
-      transform: scaleX(0);
-    }
-  }
-
-  @keyframes gym-access-qr-shrink-y {
-    to {
-      transform: scaleY(0);
-    }
-  }
-
-  /* The same, under other names: the ring switches to them and back for each new code, which starts it over. */
-  .again .top,
-  .again .bottom {
-    animation-name: gym-access-qr-shrink-x2;
-  }
-
-  .again .left,
-  .again .right {
-    animation-name: gym-access-qr-shrink-y2;
-  }
-
-  @keyframes gym-access-qr-shrink-x2 {
-    to {
-      transform: scaleX(0);
-    }
-  }
-
-  @keyframes gym-access-qr-shrink-y2 {
-    to {
-      transform: scaleY(0);
-    }
-  }
-
   .qr {
     /* Inset so the ring never touches the quiet zone. */
     inline-size: 88%;
@@ -182,15 +140,26 @@ export const styles = css`
     fill: var(--_dark);
   }
 
+  /*
+   * The two texts that change every second sit in boxes of a fixed size
+   * (equal-width digits), so a new second lays out only them, not the grid
+   * and the code around them.
+   */
   .countdown,
   .clock {
     font-variant-numeric: tabular-nums;
     letter-spacing: 0.02em;
+    line-height: 1.25;
+    block-size: 1.25em;
+    inline-size: 8ch;
+    text-align: center;
+    contain: size layout style;
   }
 
   .countdown {
     font-size: 1.25em;
     font-weight: 600;
+    inline-size: 5.5ch;
   }
 
   /* Over the code, the same size: the code is the button. */

@@ -296,6 +296,8 @@ export class GymAccessQr extends LitElement {
 
   private ring: HTMLElement | null = null;
   private ringCode: ShownCode | null = null;
+  /** The ring's edges' animations, top, right, bottom, left. */
+  private edges: Animation[] = [];
 
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
@@ -303,20 +305,30 @@ export class GymAccessQr extends LitElement {
       for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
       this.#message = null;
     }
-    // One ring for all codes: re-creating its nodes per code cost most of a rotation. A new code
-    // retimes it (CSSOM, not a style attribute: allowed under a strict style-src) and, on the same
-    // ring, starts its animations over, at the code's current point, by switching to the other copy of
-    // its keyframes (getAnimations() would force a style recalc: 0.9 ms a rotation). From there they
-    // run on the compositor.
+    // One ring for all codes, its edges shrinking one after the other on the compositor (transform only).
+    // A new code retimes the same animations in place: re-creating the ring's nodes, or restarting CSS
+    // animations, cost most of a rotation in style work. Web Animations need no style attribute (strict CSP).
     const ring = this.renderRoot.querySelector<HTMLElement>('.ring');
     const code = this.access.code;
     if (ring && code && (ring !== this.ring || code !== this.ringCode)) {
       const quarter = (code.deadline - code.sentAt) / 4;
-      ring.style.setProperty('--_quarter', `${quarter}ms`);
-      // About a step a second, like the m:ss under it: a smooth easing costs the page a task every frame.
-      ring.style.setProperty('--_steps', `${Math.max(1, Math.round(quarter / 1000))}`);
-      ring.style.setProperty('--_elapsed', `${code.sentAt - performance.now()}ms`);
-      if (ring === this.ring) ring.classList.toggle('again');
+      const timing = {
+        duration: quarter,
+        // About a step a second, like the m:ss under it: a smooth easing costs the page a task every frame.
+        easing: `steps(${Math.max(1, Math.round(quarter / 1000))})`,
+        fill: 'both' as const,
+      };
+      const start = code.sentAt - performance.now();
+      if (ring !== this.ring) {
+        for (const animation of this.edges) animation.cancel();
+        this.edges = [...ring.querySelectorAll('.edge')].map((edge, i) =>
+          edge.animate({ transform: ['none', i % 2 ? 'scaleY(0)' : 'scaleX(0)'] }, timing),
+        );
+      }
+      this.edges.forEach((animation, i) => {
+        animation.effect!.updateTiming({ ...timing, delay: start + i * quarter });
+        animation.currentTime = 0;
+      });
     }
     this.ring = ring;
     this.ringCode = code;
