@@ -529,7 +529,7 @@ const rows = [
   ['rotation, 213 bytes (v10-M), ms', spread(rotationMs.oursLarge), spread(rotationMs.peerLarge), f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median), ''],
   ['idle, ms busy per s', spread(idle.ours.busyMsPerSecond), spread(idle.peer.busyMsPerSecond), f2(idle.ours.busyMsPerSecond.median / idle.peer.busyMsPerSecond.median), `30 s codes over ${idle.ours.seconds} s; the peer's static code over ${idle.peer.seconds} s`],
   ['idle, renders per s', f2(idle.ours.rendersPerSecond), f2(idle.peer.rendersPerSecond), '', 'goal ≤ 1'],
-  ['idle, rAF callbacks', String(idle.ours.animationFrameCallbacks), String(idle.peer.animationFrameCallbacks), '', 'goal 0 (the ring is CSS)'],
+  ['idle, rAF callbacks', String(idle.ours.animationFrameCallbacks), String(idle.peer.animationFrameCallbacks), '', 'goal 0 (ring and sheen run on the compositor)'],
   ['requests per code, visible', f2(results.requestsPerLifetimeVisible.ratio), '', '', `${results.requestsPerLifetimeVisible.requests} requests for ${results.requestsPerLifetimeVisible.codes} codes (goal 1.00)`],
   ['requests while hidden', String(results.requestsWhileHidden.requests), '', '', `${results.requestsWhileHidden.seconds} s, page ${results.requestsWhileHidden.visibilityState} (goal 0)`],
   ['JS heap KB, rotations: 0 → N → 2N', `${f1(memory.beforeRotations.heapKB)} → ${f1(memory.afterRotations.heapKB)} → ${f1(memory.afterMoreRotations.heapKB)}`, '', '', `N=${memory.rotations}, after GC; the first N warms the JIT`],
