@@ -174,10 +174,20 @@ export class GymAccessQr extends LitElement {
     this.access.invalidate(reason);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Put back: the ring gets its animations again at once (see disconnectedCallback).
+    this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // A modal dialog leaves the top layer with the document; put back, the element starts small.
     this.enlarged = false;
+    // The ring's animations run on the document's timeline and would keep the removed element alive.
+    for (const animation of this.edges) animation.cancel();
+    this.edges = [];
+    this.ring = null;
   }
 
   protected override update(changed: PropertyValues<this>): void {

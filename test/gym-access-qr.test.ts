@@ -163,6 +163,25 @@ describe('<gym-access-qr> with a faked clock', () => {
       for (const animation of next) expect(animation.currentTime as number).to.be.below(29_000);
     });
 
+    it('lets go of the ring\'s animations when removed, and times the ring again when put back', async () => {
+      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+      await settle();
+      await show(CODE_A);
+      const held = [...el.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => edge.getAnimations()[0]!);
+      expect(held.map((animation) => animation.playState)).to.deep.equal(['running', 'running', 'running', 'running']);
+      const parent = el.parentNode!;
+      el.remove();
+      // Cancelled: nothing on the document's timeline still points at the removed element.
+      expect(held.map((animation) => animation.playState)).to.deep.equal(['idle', 'idle', 'idle', 'idle']);
+      await clock.tickAsync(3_000);
+      parent.appendChild(el);
+      await el.updateComplete;
+      const back = [...el.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => edge.getAnimations());
+      expect(back.map((animations) => animations.length)).to.deep.equal([1, 1, 1, 1]);
+      // 3 s further into the same code's 29 s.
+      expect(back.map(([animation]) => animation!.effect!.getTiming().delay)).to.deep.equal([-3_000, 4_250, 11_500, 18_750]);
+    });
+
     it('speaks German when the page does, English for anything unknown', async () => {
       document.documentElement.lang = 'de-AT';
       try {
