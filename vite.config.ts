@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
+import { eventsourceParserPlugin } from './scripts/eventsource-parser-build.mjs';
 import { qrcodeGeneratorPlugin } from './scripts/qrcode-generator-build.mjs';
 
 /**
@@ -31,7 +32,7 @@ const minifyStyles: Plugin = {
  * qrcode-generator and zod/mini inlined, registering the tag on load.
  */
 export default defineConfig({
-  plugins: [minifyStyles, qrcodeGeneratorPlugin()],
+  plugins: [minifyStyles, qrcodeGeneratorPlugin(), eventsourceParserPlugin()],
   build: {
     target: 'es2022',
     outDir: 'dist',

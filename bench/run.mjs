@@ -60,16 +60,15 @@ console.log('Bundling the floor and the peer …');
 const floor = await bundle(
   'floor',
   `import { LitElement, html, svg, css } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
 import qrcode from 'qrcode-generator';
 import * as z from 'zod/mini';
 const schema = z.object({
-  a: z.literal('QR_CODE'), b: z.string().check(z.minLength(1)), c: z.optional(z.nullable(z.string())),
-  d: z.array(z.object({ e: z.number() })),
+  a: z.literal('QR_CODE'), b: z.custom((v) => typeof v === 'string' && v !== ''), c: z.optional(z.nullable(z.string())),
+  d: z.number(),
 });
 class Floor extends LitElement {
   static styles = css\`:host{display:block}\`;
-  render() { const q = qrcode(0, 'M'); q.addData('1', 'Numeric'); q.make(); return html\`\${keyed(q.getModuleCount(), svg\`<g>\${schema.safeParse({}).success}</g>\`)}\`; }
+  render() { const q = qrcode(0, 'M'); q.addData('1', 'Numeric'); q.make(); return html\`\${svg\`<g>\${q.getModuleCount()}\${schema.safeParse({}).success}</g>\`}\`; }
 }
 customElements.define('floor-element', Floor);
 `,
@@ -530,7 +529,7 @@ const rows = [
   ['rotation, 213 bytes (v10-M), ms', spread(rotationMs.oursLarge), spread(rotationMs.peerLarge), f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median), ''],
   ['idle, ms busy per s', spread(idle.ours.busyMsPerSecond), spread(idle.peer.busyMsPerSecond), f2(idle.ours.busyMsPerSecond.median / idle.peer.busyMsPerSecond.median), `30 s codes over ${idle.ours.seconds} s; the peer's static code over ${idle.peer.seconds} s`],
   ['idle, renders per s', f2(idle.ours.rendersPerSecond), f2(idle.peer.rendersPerSecond), '', 'goal ≤ 1'],
-  ['idle, rAF callbacks', String(idle.ours.animationFrameCallbacks), String(idle.peer.animationFrameCallbacks), '', 'goal 0 (the ring is CSS)'],
+  ['idle, rAF callbacks', String(idle.ours.animationFrameCallbacks), String(idle.peer.animationFrameCallbacks), '', 'goal 0 (ring and sheen run on the compositor)'],
   ['requests per code, visible', f2(results.requestsPerLifetimeVisible.ratio), '', '', `${results.requestsPerLifetimeVisible.requests} requests for ${results.requestsPerLifetimeVisible.codes} codes (goal 1.00)`],
   ['requests while hidden', String(results.requestsWhileHidden.requests), '', '', `${results.requestsWhileHidden.seconds} s, page ${results.requestsWhileHidden.visibilityState} (goal 0)`],
   ['JS heap KB, rotations: 0 → N → 2N', `${f1(memory.beforeRotations.heapKB)} → ${f1(memory.afterRotations.heapKB)} → ${f1(memory.afterMoreRotations.heapKB)}`, '', '', `N=${memory.rotations}, after GC; the first N warms the JIT`],

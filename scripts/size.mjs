@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 /**
- * Bytes, gzipped at level 9, that a phone downloads for the element. Lit,
- * qrcode-generator (with the build-time cut of scripts/qrcode-generator-build.mjs)
- * and zod/mini alone take about 15.9 kB of it (the bench's floor); the core
- * element about 5 kB more, check-ins (stream controller and webhook schema)
- * about 1 kB.
+ * Bytes, gzipped at level 9, that a phone downloads for the element; one limit
+ * for both bundles. Lit, qrcode-generator (with the build-time cut of
+ * scripts/qrcode-generator-build.mjs) and zod/mini alone take about 15.2 kB of
+ * it (the bench's floor); the element (core, full-screen view, clock, live
+ * regions) and check-ins (stream controller, eventsource-parser with short
+ * error texts, webhook schema) the rest.
  */
-const BUDGET = 26_000;
+const BUDGET = 25_600;
 let over = false;
 for (const file of ['dist/gym-access-qr.js', 'dist/gym-access-qr.iife.js']) {
   const source = readFileSync(file);

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
 import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
 import { AccessCodeController, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
@@ -125,9 +124,8 @@ export class GymAccessQr extends LitElement {
   #strings = stringsFor('en');
   /** What the live region said last: the code it announced, or the text. */
   #said: unknown = null;
-  #message = '';
-  /** Bumped per announcement, so a repeated text is a new text node that screen readers read again. */
-  #messageId = 0;
+  /** The next thing to say, written by `updated()`; `null` for nothing new. */
+  #message: string | null = null;
 
   constructor() {
     super();
@@ -176,10 +174,20 @@ export class GymAccessQr extends LitElement {
     this.access.invalidate(reason);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Put back: the ring gets its animations again at once (see disconnectedCallback).
+    this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // A modal dialog leaves the top layer with the document; put back, the element starts small.
     this.enlarged = false;
+    // The ring's animations run on the document's timeline and would keep the removed element alive.
+    for (const animation of this.edges) animation.cancel();
+    this.edges = [];
+    this.ring = null;
   }
 
   protected override update(changed: PropertyValues<this>): void {
@@ -193,10 +201,7 @@ export class GymAccessQr extends LitElement {
     const key = access.code ?? said;
     if (key !== this.#said) {
       // The live region is in the first render, empty: what is on screen then is read, not announced.
-      if (this.hasUpdated) {
-        this.#message = said;
-        this.#messageId++;
-      }
+      if (this.hasUpdated) this.#message = said;
       this.#said = key;
     }
     super.update(changed);
@@ -210,7 +215,8 @@ export class GymAccessQr extends LitElement {
     const shown = code && !this.checkins.covers(code.sentAt) ? code : null;
     // One view, shown either in place or full screen: never two codes to keep in step.
     const view = shown ? this.renderCode(shown, strings) : this.renderMessage(strings);
-    const said = html`<div class="live" role="status">${keyed(this.#messageId, this.#message)}</div>`;
+    // Filled by updated(), not by a binding: each announcement is a new text node, so a repeated text is read again.
+    const said = html`<div class="live" role="status"></div>`;
     return html`
       <div part="base" class="base">
         ${open ? html`<div class="frame"></div>` : view}
@@ -245,12 +251,9 @@ export class GymAccessQr extends LitElement {
         role="img"
         aria-label=${strings.codeLabel(seconds)}
       >
-        ${keyed(
-          code,
-          html`<div part="ring" class="ring" aria-hidden="true">
-            <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span><span class="sheen"></span>
-          </div>`,
-        )}
+        <div part="ring" class="ring" aria-hidden="true">
+          <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span><span class="sheen"></span>
+        </div>
         <svg part="qr" class="qr" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
           ${svg`<rect class="light" width=${size} height=${size}></rect><path class="dark" d=${path}></path>`}
         </svg>
@@ -302,24 +305,43 @@ export class GymAccessQr extends LitElement {
   };
 
   private ring: HTMLElement | null = null;
-  private ringStart = 0;
+  private ringCode: ShownCode | null = null;
+  /** The ring's edges' animations, top, right, bottom, left. */
+  private edges: Animation[] = [];
 
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
-    // Each code gets a new ring (keyed): its CSS animations start at the code's current point and then
-    // run on the compositor. With reduced motion they are paused, and moved to the current second here.
+    if (this.#message !== null) {
+      for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
+      this.#message = null;
+    }
+    // One ring for all codes, its edges shrinking one after the other on the compositor (transform only).
+    // A new code retimes the same animations in place: re-creating the ring's nodes, or restarting CSS
+    // animations, cost most of a rotation in style work. Web Animations need no style attribute (strict CSP).
     const ring = this.renderRoot.querySelector<HTMLElement>('.ring');
     const code = this.access.code;
-    if (ring && code && ring !== this.ring) {
-      this.ringStart = performance.now();
-      // CSSOM, not a style attribute: allowed under a strict style-src.
-      ring.style.setProperty('--_quarter', `${(code.deadline - code.sentAt) / 4}ms`);
-      ring.style.setProperty('--_elapsed', `${code.sentAt - this.ringStart}ms`);
+    if (ring && code && (ring !== this.ring || code !== this.ringCode)) {
+      const quarter = (code.deadline - code.sentAt) / 4;
+      const timing = {
+        duration: quarter,
+        // About a step a second, like the m:ss under it: a smooth easing costs the page a task every frame.
+        easing: `steps(${Math.max(1, Math.round(quarter / 1000))})`,
+        fill: 'both' as const,
+      };
+      const start = code.sentAt - performance.now();
+      if (ring !== this.ring) {
+        for (const animation of this.edges) animation.cancel();
+        this.edges = [...ring.querySelectorAll('.edge')].map((edge, i) =>
+          edge.animate({ transform: ['none', i % 2 ? 'scaleY(0)' : 'scaleX(0)'] }, timing),
+        );
+      }
+      this.edges.forEach((animation, i) => {
+        animation.effect!.updateTiming({ ...timing, delay: start + i * quarter });
+        animation.currentTime = 0;
+      });
     }
     this.ring = ring;
-    if (ring && matchMedia('(prefers-reduced-motion: reduce)').matches) {
-      for (const animation of ring.getAnimations({ subtree: true })) animation.currentTime = performance.now() - this.ringStart;
-    }
+    this.ringCode = code;
   }
 
   private toggleDialog(): void {

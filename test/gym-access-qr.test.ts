@@ -125,20 +125,61 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(render.callCount).to.be.within(9, 11);
     });
 
-    it('starts a new ring for each code at that code\'s point in its lifetime', async () => {
+    it('starts the ring over for each code at that code\'s point in its lifetime', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await clock.tickAsync(2_000); // the response takes 2 s
       await net.last.respond(freshCode(CODE_A, 30_000, START + 2_000));
-      const ring = el.shadowRoot!.querySelector<HTMLElement>('.ring')!;
-      // 29 s counted from the send (30 s after the Date header, less its allowance), shown 2 s in.
-      expect(ring.style.getPropertyValue('--_quarter')).to.equal(`${29_000 / 4}ms`);
-      expect(ring.style.getPropertyValue('--_elapsed')).to.equal('-2000ms');
+      const edgeAnimations = () =>
+        [...el!.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => {
+          const animations = edge.getAnimations();
+          expect(animations).to.have.length(1);
+          return animations[0]!;
+        });
+      const first = edgeAnimations();
+      // 29 s counted from the send (30 s after the Date header, less its allowance), shown 2 s in:
+      // four quarters of 7.25 s one after the other, the first 2 s along.
+      expect(first.map((animation) => animation.effect!.getTiming().delay)).to.deep.equal([-2_000, 5_250, 12_500, 19_750]);
+      for (const animation of first) {
+        const timing = animation.effect!.getTiming();
+        expect(timing.duration).to.equal(29_000 / 4);
+        // In steps of about a second: 7 for each quarter.
+        expect(timing.easing).to.match(/^steps\(7(, end)?\)$/);
+        expect(timing.fill).to.equal('both');
+        // Transform only: the compositor runs it.
+        const animated = new Set((animation.effect as KeyframeEffect).getKeyframes().flatMap((frame) => Object.keys(frame)));
+        for (const meta of ['offset', 'computedOffset', 'easing', 'composite']) animated.delete(meta);
+        expect([...animated]).to.deep.equal(['transform']);
+      }
+      // The old code's ring at its end (the animations run on the real clock, not the faked one).
+      for (const animation of first) animation.currentTime = 29_000;
+      expect(first[0]!.effect!.getComputedTiming().progress).to.equal(1); // the top edge is gone
       await clock.tickAsync(22_000);
       await show(CODE_B);
-      const next = el.shadowRoot!.querySelector<HTMLElement>('.ring')!;
-      expect(next === ring, 'a new ring element').to.equal(false);
-      expect(next.style.getPropertyValue('--_elapsed')).to.equal('0ms');
+      // Started over: every edge running again from the new code's start, not held where the old one ended.
+      const next = edgeAnimations();
+      expect(next.map((animation) => animation.effect!.getTiming().delay)).to.deep.equal([0, 7_250, 14_500, 21_750]);
+      expect(next.map((animation) => animation.playState)).to.deep.equal(['running', 'running', 'running', 'running']);
+      for (const animation of next) expect(animation.currentTime as number).to.be.below(29_000);
+    });
+
+    it('lets go of the ring\'s animations when removed, and times the ring again when put back', async () => {
+      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+      await settle();
+      await show(CODE_A);
+      const held = [...el.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => edge.getAnimations()[0]!);
+      expect(held.map((animation) => animation.playState)).to.deep.equal(['running', 'running', 'running', 'running']);
+      const parent = el.parentNode!;
+      el.remove();
+      // Cancelled: nothing on the document's timeline still points at the removed element.
+      expect(held.map((animation) => animation.playState)).to.deep.equal(['idle', 'idle', 'idle', 'idle']);
+      await clock.tickAsync(3_000);
+      parent.appendChild(el);
+      await el.updateComplete;
+      const back = [...el.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => edge.getAnimations());
+      expect(back.map((animations) => animations.length)).to.deep.equal([1, 1, 1, 1]);
+      // 3 s further into the same code's 29 s.
+      expect(back.map(([animation]) => animation!.effect!.getTiming().delay)).to.deep.equal([-3_000, 4_250, 11_500, 18_750]);
     });
 
     it('speaks German when the page does, English for anything unknown', async () => {

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { filledString } from './access-code.js';
 
 /** A Magicline webhook body, as the partner backend relays it in an SSE message's `data`. */
 const webhookSchema = z.object({
   entityId: z.number(),
-  uuid: z.string().check(z.minLength(1)),
+  uuid: filledString,
   // Checked item by item below: z.array costs the bundle about 160 B gzipped for one array.
   payload: z.custom<unknown[]>(Array.isArray),
 });
