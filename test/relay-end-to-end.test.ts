@@ -35,6 +35,6 @@ describe('end to end: the element on the relay', () => {
     await el.updateComplete;
     expect(invalidated.map((event) => event.detail.reason)).to.deep.equal(['checkin']);
     expect(el.state).to.equal('invalidated');
-    expect(el.shadowRoot!.querySelector('svg.qr'), 'the QR is gone').to.equal(null);
+    expect(el.shadowRoot!.querySelector('svg.qr') === null, 'the QR is gone').to.equal(true);
   });
 });
