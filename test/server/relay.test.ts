@@ -164,6 +164,8 @@ describe('GET /v1/customers/{id}/access-code', () => {
     }
     const refusals = logger.lines.filter((line) => line.includes('"level":"error"') && line.includes('refused the API key'));
     assert.deepEqual(refusals.map((line) => JSON.parse(line).status), [401, 403]);
+    // The operator is told which setting to check, never the key itself.
+    assert.ok(!logger.lines.some((line) => line.includes(MAGICLINE_KEY)), 'no log line holds the API key');
   });
 
   it('answers 503 when Magicline is unreachable and 504 when it is slower than the limit', async () => {
