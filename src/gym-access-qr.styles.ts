@@ -45,11 +45,11 @@ export const styles = css`
 
   /*
    * The ring is four edges that shrink one after the other, clockwise from
-   * the top left, animated by the element (Web Animations, a step about every
-   * second). Transform only, which the compositor runs without the main
-   * thread: a stroke-dashoffset animation cost about 60 ms of main-thread time
-   * per second in Chromium, a linear easing 3.2 ms, steps 0.2 (npm run bench,
-   * node bench/animations.mjs).
+   * the top left, animated by the element (Web Animations, a step each second
+   * of the countdown). Transform only, which the compositor runs without the
+   * main thread: a stroke-dashoffset animation cost about 60 ms of main-thread
+   * time per second in Chromium, a linear easing 3.2 ms, steps 0.2 (npm run
+   * bench, node bench/animations.mjs).
    */
   .ring {
     position: absolute;
@@ -99,21 +99,15 @@ export const styles = css`
   /*
    * The liveness cue: a light band that keeps crossing the ring, so a
    * screenshot is told from the live code at a glance. Transform only (the
-   * compositor runs it); the code itself is painted above it. Four hops a
-   * second: an eased sheen gave the page a task every frame (2.3 ms a second).
+   * compositor runs it, a hop each second with the countdown; an eased sheen
+   * gave the page a task every frame, 2.3 ms a second); the code itself is
+   * painted above it.
    */
   .sheen {
     position: absolute;
     inset: 0;
     background: linear-gradient(105deg, transparent 40%, rgb(255 255 255 / 0.6) 50%, transparent 60%);
     transform: translateX(-100%);
-    animation: gym-access-qr-sheen 3s steps(12) infinite;
-  }
-
-  @keyframes gym-access-qr-sheen {
-    to {
-      transform: translateX(100%);
-    }
   }
 
   .ending .edge {
@@ -140,11 +134,31 @@ export const styles = css`
     fill: var(--_dark);
   }
 
-  /* Fixed-size, contained boxes for these two were tried: Chromium's trace showed no less layout per second. */
+  /*
+   * Each field of these two is a strip of all its values in a one-line
+   * window, stepped up by the element (transform only, on the compositor).
+   * Their text never changes while a code counts down: changing it once a
+   * second cost about 2 ms of the main thread a second in layout and paint.
+   */
   .countdown,
   .clock {
     font-variant-numeric: tabular-nums;
     letter-spacing: 0.02em;
+    line-height: 1.25;
+  }
+
+  /* Its own line height, whatever a page sets on the part: one line of the strip fills the window exactly. */
+  .window {
+    display: inline-block;
+    vertical-align: top;
+    line-height: 1.25;
+    block-size: 1.25em;
+    overflow: hidden;
+  }
+
+  .strip {
+    display: block;
+    white-space: pre;
   }
 
   .countdown {
@@ -298,9 +312,9 @@ export const styles = css`
     .spinner {
       animation: none;
     }
-    /* The clock still ticks: it is text, not motion. */
+    /* The clock still ticks: it is text, not motion. Hidden, not removed: see the element's inSight. */
     .sheen {
-      display: none;
+      visibility: hidden;
     }
   }
 

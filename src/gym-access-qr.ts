@@ -4,13 +4,25 @@ import { AccessCodeController, type ShownCode } from './internal/access-code-con
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
-import { announcement, clockText, statusMessage } from './internal/status.js';
+import { announcement, statusMessage } from './internal/status.js';
+import { HOURS, minutesLeft, ringSteps, SECONDS_LEFT, SIXTY, stripSteps, type Steps } from './internal/countdown.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
 /** The ring's last seconds are drawn in the warning colour. */
 const ENDING_MS = 5_000;
 
+/** One field of the countdown or the clock: every value it can show, one per line, in a one-line window. */
+const strip = (values: string) => html`<span class="window"><span class="strip">${values}</span></span>`;
+
+/** Web Animations timing for `steps`, as seen at `now`: one step of the strip per period. */
+const stepTiming = ({ count, period, start }: Steps, now: number, iterations = Infinity): OptionalEffectTiming => ({
+  duration: count * period,
+  easing: `steps(${count})`,
+  iterations,
+  fill: 'both',
+  delay: start - now,
+});
 
 /**
  * A gym member's check-in QR code, fetched from the partner backend, renewed
@@ -184,10 +196,12 @@ export class GymAccessQr extends LitElement {
     super.disconnectedCallback();
     // A modal dialog leaves the top layer with the document; put back, the element starts small.
     this.enlarged = false;
-    // The ring's animations run on the document's timeline and would keep the removed element alive.
-    for (const animation of this.edges) animation.cancel();
-    this.edges = [];
+    // The ring's, sheen's and strips' animations run on the document's timeline and would keep the removed element alive.
+    for (const animation of this.steps) animation.cancel();
+    this.steps = [];
     this.ring = null;
+    this.sight?.disconnect();
+    this.inSight.clear();
   }
 
   protected override update(changed: PropertyValues<this>): void {
@@ -240,16 +254,14 @@ export class GymAccessQr extends LitElement {
 
   private renderCode(code: ShownCode, strings: GymAccessQrStrings): TemplateResult {
     const remaining = Math.max(0, code.deadline - performance.now());
-    const seconds = Math.ceil(remaining / 1000);
     const { size, path } = code.qr;
-    // The clock shows the moment this render stands for on the countdown's one-second grid, so the two step together.
-    const clock = clockText(code.issuedAt + code.deadline - seconds * 1000 - code.receivedAt);
+    // The ring, the m:ss and the clock step on the compositor (see updated()); this render, once a second, is for the label.
     return html`
       <div
         part="frame"
         class="frame ${remaining <= ENDING_MS ? 'ending' : ''}"
         role="img"
-        aria-label=${strings.codeLabel(seconds)}
+        aria-label=${strings.codeLabel(Math.ceil(remaining / 1000))}
       >
         <div part="ring" class="ring" aria-hidden="true">
           <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span><span class="sheen"></span>
@@ -258,8 +270,8 @@ export class GymAccessQr extends LitElement {
           ${svg`<rect class="light" width=${size} height=${size}></rect><path class="dark" d=${path}></path>`}
         </svg>
       </div>
-      <div part="countdown" class="countdown" aria-hidden="true">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</div>
-      <div part="clock" class="clock" aria-hidden="true">${clock}</div>
+      <div part="countdown" class="countdown" aria-hidden="true">${strip(minutesLeft(code))}:${strip(SECONDS_LEFT)}</div>
+      <div part="clock" class="clock" aria-hidden="true">${strip(HOURS)}:${strip(SIXTY)}:${strip(SIXTY)}</div>
     `;
   }
 
@@ -306,8 +318,15 @@ export class GymAccessQr extends LitElement {
 
   private ring: HTMLElement | null = null;
   private ringCode: ShownCode | null = null;
-  /** The ring's edges' animations, top, right, bottom, left. */
-  private edges: Animation[] = [];
+  /** The ring's edges, the sheen and the five strips, in that order. */
+  private steps: Animation[] = [];
+  /**
+   * Which of the ring, the countdown and the clock have a box on screen. A running animation on an element without a
+   * box (the page hid it with `display: none`, or hid the element) costs Chromium a main-thread frame every 16 ms, not
+   * one a second: those are paused, and timed afresh when they are back.
+   */
+  private readonly inSight = new Set<Element>();
+  private sight: IntersectionObserver | null = null;
 
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
@@ -315,30 +334,56 @@ export class GymAccessQr extends LitElement {
       for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
       this.#message = null;
     }
-    // One ring for all codes, its edges shrinking one after the other on the compositor (transform only).
-    // A new code retimes the same animations in place: re-creating the ring's nodes, or restarting CSS
-    // animations, cost most of a rotation in style work. Web Animations need no style attribute (strict CSP).
-    const ring = this.renderRoot.querySelector<HTMLElement>('.ring');
+    // Everything that moves while a code counts down is a transform, stepped on the compositor once a second, all on
+    // the code's grid: the text of the m:ss and the clock never changes, so the page lays out and paints nothing.
+    // A new code retimes the same animations in place (re-creating nodes or restarting CSS animations cost most of a
+    // rotation in style work). Web Animations need no style attribute (strict CSP).
+    const root = this.renderRoot;
+    const ring = root.querySelector<HTMLElement>('.ring');
     const code = this.access.code;
     if (ring && code && (ring !== this.ring || code !== this.ringCode)) {
-      const quarter = (code.deadline - code.sentAt) / 4;
-      const timing = {
-        duration: quarter,
-        // About a step a second, like the m:ss under it: a smooth easing costs the page a task every frame.
-        easing: `steps(${Math.max(1, Math.round(quarter / 1000))})`,
-        fill: 'both' as const,
-      };
-      const start = code.sentAt - performance.now();
+      const now = performance.now();
+      const ringTimes = ringSteps(code);
+      const edge = stepTiming(ringTimes, now, 1);
+      const timings = [
+        edge,
+        edge,
+        edge,
+        edge,
+        // The sheen hops a quarter of the way across each second.
+        stepTiming({ count: 4, period: 1000, start: ringTimes.start }, now),
+        ...stripSteps(code, now).map((steps) => stepTiming(steps, now)),
+      ];
       if (ring !== this.ring) {
-        for (const animation of this.edges) animation.cancel();
-        this.edges = [...ring.querySelectorAll('.edge')].map((edge, i) =>
-          edge.animate({ transform: ['none', i % 2 ? 'scaleY(0)' : 'scaleX(0)'] }, timing),
-        );
+        for (const animation of this.steps) animation.cancel();
+        const moving = [...ring.querySelectorAll('.edge, .sheen'), ...root.querySelectorAll('.strip')];
+        this.steps = moving.map((element, i) => {
+          // Each edge shrinks in its quarter of the code's life, clockwise from the top.
+          const gone = i % 2 ? 'scaleY(0)' : 'scaleX(0)';
+          const frames =
+            i < 4
+              ? [{ transform: 'none' }, { transform: 'none', offset: i / 4 }, { transform: gone, offset: (i + 1) / 4 }, { transform: gone }]
+              : { transform: i < 5 ? ['translateX(-37.5%)', 'translateX(62.5%)'] : ['none', 'translateY(-100%)'] };
+          return element.animate(frames, timings[i]);
+        });
+        this.sight ??= new IntersectionObserver((entries) => {
+          for (const { target, isIntersecting } of entries) this.inSight[isIntersecting ? 'add' : 'delete'](target);
+          this.ringCode = null;
+          this.requestUpdate();
+        });
+        this.sight.disconnect();
+        this.inSight.clear();
+        for (const part of root.querySelectorAll('.ring, .countdown, .clock')) this.sight.observe(part);
+      } else {
+        this.steps.forEach((animation, i) => animation.effect!.updateTiming(timings[i]));
       }
-      this.edges.forEach((animation, i) => {
-        animation.effect!.updateTiming({ ...timing, delay: start + i * quarter });
+      for (const animation of this.steps) {
+        // From this moment: each delay above counts from now.
         animation.currentTime = 0;
-      });
+        const part = (animation.effect as KeyframeEffect).target!.closest('.ring, .countdown, .clock')!;
+        if (this.inSight.has(part)) animation.play();
+        else animation.pause();
+      }
     }
     this.ring = ring;
     this.ringCode = code;

@@ -13,6 +13,7 @@ import {
   record,
   resetVisibility,
   settleOn,
+  shownText,
   stubFetch,
   visibleText,
 } from './helpers.js';
@@ -286,11 +287,7 @@ describe('<gym-access-qr> enlarged, over time (faked clock)', () => {
   }
 
   const bigPath = () => parts(el!).bigQr?.querySelector('path.dark')?.getAttribute('d') ?? null;
-  const dialogText = () => {
-    const copy = parts(el!).dialog.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.live').forEach((live) => live.remove());
-    return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
-  };
+  const dialogText = () => shownText(parts(el!).dialog);
 
   beforeEach(() => {
     clock = fakeClock();

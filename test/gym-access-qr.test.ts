@@ -16,6 +16,7 @@ import {
   resetVisibility,
   setVisibility,
   stubFetch,
+  untilFrame,
   visibleText,
 } from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
@@ -125,61 +126,80 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(render.callCount).to.be.within(9, 11);
     });
 
-    it('starts the ring over for each code at that code\'s point in its lifetime', async () => {
+    /** How much of each edge of the ring is left (1 whole, 0 gone), top, right, bottom, left, as drawn. */
+    const ringShown = () =>
+      [...el!.shadowRoot!.querySelectorAll('.ring .edge')].map((edge, i) => {
+        const matrix = new DOMMatrixReadOnly(getComputedStyle(edge).transform.replace('none', ''));
+        return Math.round((i % 2 ? matrix.m22 : matrix.m11) * 1000) / 1000;
+      });
+    /** The ring after `seconds` of a code's `steps` whole seconds: a quarter of it per edge, clockwise from the top. */
+    const ringAfter = (seconds: number, steps: number) =>
+      [0, 1, 2, 3].map((edge) => Math.round(Math.min(1, Math.max(0, 1 - ((seconds / steps) * 4 - edge))) * 1000) / 1000);
+
+    it('starts the ring over for each code at that code\'s point in its lifetime, a step each second', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await clock.tickAsync(2_000); // the response takes 2 s
       await net.last.respond(freshCode(CODE_A, 30_000, START + 2_000));
-      const edgeAnimations = () =>
-        [...el!.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => {
-          const animations = edge.getAnimations();
-          expect(animations).to.have.length(1);
-          return animations[0]!;
-        });
-      const first = edgeAnimations();
-      // 29 s counted from the send (30 s after the Date header, less its allowance), shown 2 s in:
-      // four quarters of 7.25 s one after the other, the first 2 s along.
-      expect(first.map((animation) => animation.effect!.getTiming().delay)).to.deep.equal([-2_000, 5_250, 12_500, 19_750]);
-      for (const animation of first) {
-        const timing = animation.effect!.getTiming();
-        expect(timing.duration).to.equal(29_000 / 4);
-        // In steps of about a second: 7 for each quarter.
-        expect(timing.easing).to.match(/^steps\(7(, end)?\)$/);
-        expect(timing.fill).to.equal('both');
+      // 29 s counted from the send (30 s after the Date header, less its allowance), shown 2 s in.
+      expect(ringShown()).to.deep.equal(ringAfter(2, 29));
+      await clock.tickAsync(999);
+      expect(ringShown(), 'no step within a second').to.deep.equal(ringAfter(2, 29));
+      await clock.tickAsync(1);
+      expect(ringShown()).to.deep.equal(ringAfter(3, 29));
+      await clock.tickAsync(21_000);
+      expect(ringShown()).to.deep.equal(ringAfter(24, 29));
+      for (const edge of el.shadowRoot!.querySelectorAll('.ring .edge')) {
         // Transform only: the compositor runs it.
-        const animated = new Set((animation.effect as KeyframeEffect).getKeyframes().flatMap((frame) => Object.keys(frame)));
+        const [animation, ...more] = edge.getAnimations();
+        expect(more).to.have.length(0);
+        const animated = new Set((animation!.effect as KeyframeEffect).getKeyframes().flatMap((frame) => Object.keys(frame)));
         for (const meta of ['offset', 'computedOffset', 'easing', 'composite']) animated.delete(meta);
         expect([...animated]).to.deep.equal(['transform']);
       }
-      // The old code's ring at its end (the animations run on the real clock, not the faked one).
-      for (const animation of first) animation.currentTime = 29_000;
-      expect(first[0]!.effect!.getComputedTiming().progress).to.equal(1); // the top edge is gone
-      await clock.tickAsync(22_000);
       await show(CODE_B);
-      // Started over: every edge running again from the new code's start, not held where the old one ended.
-      const next = edgeAnimations();
-      expect(next.map((animation) => animation.effect!.getTiming().delay)).to.deep.equal([0, 7_250, 14_500, 21_750]);
-      expect(next.map((animation) => animation.playState)).to.deep.equal(['running', 'running', 'running', 'running']);
-      for (const animation of next) expect(animation.currentTime as number).to.be.below(29_000);
+      // Started over: the whole ring for the new code, not held where the old one was.
+      expect(ringShown()).to.deep.equal([1, 1, 1, 1]);
+      await clock.tickAsync(28_000);
+      expect(ringShown(), 'the last second: a 29th of the ring left').to.deep.equal(ringAfter(28, 29));
     });
 
     it('lets go of the ring\'s animations when removed, and times the ring again when put back', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await show(CODE_A);
-      const held = [...el.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => edge.getAnimations()[0]!);
-      expect(held.map((animation) => animation.playState)).to.deep.equal(['running', 'running', 'running', 'running']);
+      const held = el.shadowRoot!.getAnimations();
+      // Four edges, the sheen, and the five strips of the countdown and the clock.
+      expect(held).to.have.length(10);
       const parent = el.parentNode!;
       el.remove();
       // Cancelled: nothing on the document's timeline still points at the removed element.
-      expect(held.map((animation) => animation.playState)).to.deep.equal(['idle', 'idle', 'idle', 'idle']);
+      expect(held.map((animation) => animation.playState)).to.deep.equal(Array(10).fill('idle'));
       await clock.tickAsync(3_000);
       parent.appendChild(el);
       await el.updateComplete;
-      const back = [...el.shadowRoot!.querySelectorAll('.ring .edge')].map((edge) => edge.getAnimations());
-      expect(back.map((animations) => animations.length)).to.deep.equal([1, 1, 1, 1]);
+      await settle();
+      expect(el.shadowRoot!.getAnimations()).to.have.length(10);
       // 3 s further into the same code's 29 s.
-      expect(back.map(([animation]) => animation!.effect!.getTiming().delay)).to.deep.equal([-3_000, 4_250, 11_500, 18_750]);
+      expect(ringShown()).to.deep.equal(ringAfter(3, 29));
+      expect(visibleText(el)).to.equal(`0:26 ${localTime(START + 3_000)}`);
+    });
+
+    it('pauses what moves while it has no box on screen, and shows the right second when it is back', async () => {
+      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+      await settle();
+      await show(CODE_A);
+      const running = () => el!.shadowRoot!.getAnimations().filter((animation) => animation.playState === 'running').length;
+      await untilFrame(() => running() === 10, 'the animations running while the code is in sight');
+      // A page that hides the element (display: none leaves nothing to draw): an animation on an element without
+      // a box costs Chromium a main-thread frame every 16 ms.
+      el.style.display = 'none';
+      await untilFrame(() => running() === 0, 'the animations paused while the element is hidden');
+      await clock.tickAsync(4_000);
+      el.style.display = '';
+      await untilFrame(() => running() === 10, 'the animations running again');
+      expect(visibleText(el)).to.equal(`0:25 ${localTime(START + 4_000)}`);
+      expect(ringShown()).to.deep.equal(ringAfter(4, 29));
     });
 
     it('speaks German when the page does, English for anything unknown', async () => {

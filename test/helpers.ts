@@ -5,12 +5,57 @@ import type { GymAccessQr } from '../src/index.js';
 /** A device clock that is correct, unless a test says otherwise. */
 export const START = Date.parse('2026-03-02T07:00:00Z');
 
-/** Fakes the page's timers, `Date` and `performance.now()`, starting at {@link START}. Restore with `uninstall()`. */
+const currentTime = Object.getOwnPropertyDescriptor(Animation.prototype, 'currentTime')!;
+
+/**
+ * Fakes the page's timers, `Date` and `performance.now()`, starting at {@link START}. Restore with `uninstall()`.
+ *
+ * The element's animations (ring, sheen, the strips of the countdown and the clock) run on the document's
+ * timeline, which a faked clock does not move. So the timeline follows the faked clock: each animation
+ * remembers the faked time it was last set at, and whenever the clock moves, every animation of every
+ * <gym-access-qr> is set as far past that as the clock moved, and held there (at a playback rate of 0, so
+ * whether the element has it running or paused still shows), as if the compositor had run it; the real time
+ * a test takes counts for nothing.
+ */
 export function fakeClock(): sinon.SinonFakeTimers {
-  return sinon.useFakeTimers({
+  const clock = sinon.useFakeTimers({
     now: START,
     toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
   });
+  const setAt = new WeakMap<Animation, [at: number, time: number]>();
+  Object.defineProperty(Animation.prototype, 'currentTime', {
+    configurable: true,
+    get: currentTime.get,
+    set(this: Animation, time: number) {
+      setAt.set(this, [performance.now(), time]);
+      currentTime.set!.call(this, time);
+    },
+  });
+  const tickAsync = clock.tickAsync.bind(clock);
+  clock.tickAsync = async (ms) => {
+    const now = await tickAsync(ms);
+    for (const el of document.querySelectorAll('gym-access-qr')) {
+      for (const animation of el.shadowRoot?.getAnimations() ?? []) {
+        const set = setAt.get(animation);
+        if (!set) continue;
+        animation.playbackRate = 0;
+        currentTime.set!.call(animation, set[1] + performance.now() - set[0]);
+      }
+    }
+    return now;
+  };
+  const uninstall = clock.uninstall.bind(clock);
+  clock.uninstall = () => {
+    Object.defineProperty(Animation.prototype, 'currentTime', currentTime);
+    return uninstall();
+  };
+  return clock;
+}
+
+/** Waits, frame by frame (the real clock: faked timers do not stop frames), until `condition` holds. */
+export async function untilFrame(condition: () => boolean, what: string): Promise<void> {
+  for (let frame = 0; frame < 300 && !condition(); frame++) await new Promise((done) => requestAnimationFrame(done));
+  if (!condition()) throw new Error(`no frame brought ${what}`);
 }
 
 /** Lets fetch, body reads and renders finish without moving the faked clock. */
@@ -102,14 +147,31 @@ export function qrPathOf(el: GymAccessQr): string | null {
   return el.shadowRoot!.querySelector('svg.qr path.dark')?.getAttribute('d') ?? null;
 }
 
-/** The element's text as a sighted member reads it: the screen-reader-only live regions are left out. */
-export function visibleText(el: GymAccessQr): string {
-  const walker = document.createTreeWalker(el.shadowRoot!, NodeFilter.SHOW_TEXT);
+/**
+ * The text of `node` as a sighted member reads it: the screen-reader-only live regions are left out, and of
+ * each strip of the countdown and the clock (all its values, one per line, in a one-line window) only the
+ * line its transform has moved into the window.
+ */
+export function shownText(node: Node): string {
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
   let text = '';
   while (walker.nextNode()) {
-    if (!walker.currentNode.parentElement?.closest('.live')) text += walker.currentNode.textContent;
+    const parent = walker.currentNode.parentElement;
+    if (parent?.closest('.live')) continue;
+    if (parent?.classList.contains('strip')) {
+      const lines = walker.currentNode.textContent!.split('\n');
+      const moved = new DOMMatrixReadOnly(getComputedStyle(parent).transform.replace('none', '')).m42;
+      text += lines[Math.round(-moved / (parent.offsetHeight / lines.length))] ?? '';
+    } else {
+      text += walker.currentNode.textContent;
+    }
   }
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The element's text as a sighted member reads it (see {@link shownText}). */
+export function visibleText(el: GymAccessQr): string {
+  return shownText(el.shadowRoot!);
 }
 
 /** A wall-clock time as the device shows it in 24-hour `hh:mm:ss` (Intl's en-GB format, independent of the element's). */

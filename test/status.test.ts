@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { stringsFor } from '../src/internal/i18n.js';
-import { announcement, clockText, statusMessage, type StatusInput } from '../src/internal/status.js';
+import { announcement, statusMessage, type StatusInput } from '../src/internal/status.js';
 
 const en = stringsFor('en');
 const de = stringsFor('de');
@@ -77,14 +77,5 @@ describe('announcement', () => {
     expect(
       announcement(input({ state: 'active', error: { kind: 'network', retryInMs: 1, message: 'x' } }), true, en),
     ).to.equal('New check-in code shown.');
-  });
-});
-
-describe('clockText', () => {
-  it('writes the device\'s local wall-clock time as hh:mm:ss, 24 hours', () => {
-    expect(clockText(new Date(2026, 2, 2, 9, 5, 7).getTime())).to.equal('09:05:07');
-    expect(clockText(new Date(2026, 2, 2, 23, 59, 59, 999).getTime())).to.equal('23:59:59');
-    expect(clockText(new Date(2026, 2, 3, 0, 0, 0).getTime())).to.equal('00:00:00');
-    expect(clockText(new Date(2026, 2, 2, 13, 40, 0, 500).getTime())).to.equal('13:40:00');
   });
 });

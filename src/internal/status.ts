@@ -62,9 +62,3 @@ export function announcement(status: StatusInput, hasCode: boolean, strings: Gym
   if (status.state === 'idle' || (status.state === 'loading' && !status.error)) return '';
   return statusMessage(status, strings).text;
 }
-
-/** A wall-clock time as `hh:mm:ss`, 24 hours, in the device's time zone. */
-export function clockText(epochMs: number): string {
-  const time = new Date(epochMs);
-  return [time.getHours(), time.getMinutes(), time.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
-}
