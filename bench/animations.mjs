@@ -3,7 +3,10 @@
 // countdown ring and the liveness sheen move. A transform or opacity
 // animation runs on the compositor, yet while one runs with a continuous
 // easing, Blink still gets a task every frame; with steps() it gets one per
-// step. A benchmark, not a test: it never fails on a figure.
+// step, and steps that fall in the same frame share it. On an element without
+// a box (display: none) it gets a task every frame whatever the easing.
+// Changing a text node costs a layout and a paint. A benchmark, not a test:
+// it never fails on a figure.
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
 
@@ -12,7 +15,7 @@ const SECONDS = process.argv.includes('--quick') ? 4 : 10;
 /** Each case builds its animation on the blank page; `d` is a 288×8 px bar. */
 const cases = {
   'nothing running': '',
-  'ring today: 4 edges, linear, 7.5 s each, delayed by quarters': `
+  'the first ring: 4 edges, linear, 7.5 s each, delayed by quarters': `
     for (let i = 0; i < 4; i++) {
       const e = d.cloneNode(); document.body.append(e);
       e.animate([{ transform: 'scaleX(1)' }, { transform: 'scaleX(0)' }], { duration: 7500, delay: i * 7500, fill: 'both' });
@@ -23,6 +26,18 @@ const cases = {
   'sheen: translateX, linear, 3 s, infinite': `d.animate([{ transform: 'translateX(0)' }, { transform: 'translateX(288px)' }], { duration: 3000, iterations: Infinity })`,
   'sheen: translateX, steps(12), 3 s, infinite': `d.animate([{ transform: 'translateX(0)' }, { transform: 'translateX(288px)' }], { duration: 3000, iterations: Infinity, easing: 'steps(12)' })`,
   'paused (reduced motion)': `d.animate([{ transform: 'scaleX(1)' }, { transform: 'scaleX(0)' }], { duration: 30000, fill: 'both' }).pause()`,
+  'one edge, steps(30) over 30 s, on a display: none element': `d.style.display = 'none'; d.animate([{ transform: 'scaleX(1)' }, { transform: 'scaleX(0)' }], { duration: 30000, fill: 'both', easing: 'steps(30)' })`,
+  'a text node changed once a second (the m:ss as text)': `const t = document.createTextNode('0'); document.body.append(t); let i = 0; setInterval(() => { t.data = String(i++); }, 1000);`,
+  'the element now: 4 edges, sheen, 5 digit strips, stepping on one 1 s grid': `
+    const grid = document.timeline.currentTime;
+    const run = (e, frames, count, period, iterations = Infinity) => { const a = e.animate(frames, { duration: count * period, easing: 'steps(' + count + ')', iterations, fill: 'both' }); a.startTime = grid; };
+    for (let i = 0; i < 5; i++) { const e = d.cloneNode(); document.body.append(e); run(e, { transform: i < 4 ? ['none', 'scaleX(0)'] : ['translateX(0)', 'translateX(100px)'] }, i < 4 ? 30 : 4, 1000, i < 4 ? 1 : Infinity); }
+    for (const [count, period] of [[1, 60000], [60, 1000], [24, 3600000], [60, 60000], [60, 1000]]) {
+      const w = document.createElement('span'); w.style.cssText = 'display:inline-block;height:1.25em;line-height:1.25;overflow:hidden';
+      const s = document.createElement('span'); s.style.cssText = 'display:block;white-space:pre';
+      s.textContent = Array.from({ length: count }, (_, i) => String(i).padStart(2, '0')).join('\\n'); w.append(s); document.body.append(w);
+      run(s, { transform: ['none', 'translateY(-100%)'] }, count, period);
+    }`,
 };
 
 const browser = await puppeteer.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
