@@ -130,7 +130,8 @@ export class GymAccessQr extends LitElement {
   /** Overrides for any of the UI texts. */
   declare strings: Partial<GymAccessQrStrings> | undefined;
 
-  private readonly access = new AccessCodeController(this);
+  // Once a second only the time changes, and the strips show it on the compositor: no render, just the code's name.
+  private readonly access = new AccessCodeController(this, () => this.showTime());
   // Check-ins from events-endpoint take the shown code away.
   private readonly checkins = new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
   #strings = stringsFor('en');
@@ -228,7 +229,7 @@ export class GymAccessQr extends LitElement {
     // Back on the page, a held code waits (as loading) until the check-in stream has replayed what happened meanwhile.
     const shown = code && !this.checkins.covers(code.sentAt) ? code : null;
     // One view, shown either in place or full screen: never two codes to keep in step.
-    const view = shown ? this.renderCode(shown, strings) : this.renderMessage(strings);
+    const view = shown ? this.renderCode(shown) : this.renderMessage(strings);
     // Filled by updated(), not by a binding: each announcement is a new text node, so a repeated text is read again.
     const said = html`<div class="live" role="status"></div>`;
     return html`
@@ -252,17 +253,11 @@ export class GymAccessQr extends LitElement {
     `;
   }
 
-  private renderCode(code: ShownCode, strings: GymAccessQrStrings): TemplateResult {
-    const remaining = Math.max(0, code.deadline - performance.now());
+  private renderCode(code: ShownCode): TemplateResult {
     const { size, path } = code.qr;
-    // The ring, the m:ss and the clock step on the compositor (see updated()); this render, once a second, is for the label.
+    // The ring, the m:ss and the clock step on the compositor, and showTime() names the code (see updated()).
     return html`
-      <div
-        part="frame"
-        class="frame ${remaining <= ENDING_MS ? 'ending' : ''}"
-        role="img"
-        aria-label=${strings.codeLabel(Math.ceil(remaining / 1000))}
-      >
+      <div part="frame" class="frame" role="img">
         <div part="ring" class="ring" aria-hidden="true">
           <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span><span class="sheen"></span>
         </div>
@@ -328,8 +323,23 @@ export class GymAccessQr extends LitElement {
   private readonly inSight = new Set<Element>();
   private sight: IntersectionObserver | null = null;
 
+  /**
+   * What changes as time passes, outside a render: the code's accessible name, with its whole seconds left, and
+   * the ring's warning colour for the last ones. Called after every render and once a second by the controller.
+   * Neither is a binding in the template, so Lit never holds a value these have since changed.
+   */
+  private showTime(): void {
+    const code = this.access.code;
+    const frame = this.renderRoot.querySelector('[role="img"]');
+    if (!code || !frame) return;
+    const remaining = Math.max(0, code.deadline - performance.now());
+    frame.setAttribute('aria-label', this.#strings.codeLabel(Math.ceil(remaining / 1000)));
+    frame.classList.toggle('ending', remaining <= ENDING_MS);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
+    this.showTime();
     if (this.#message !== null) {
       for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
       this.#message = null;

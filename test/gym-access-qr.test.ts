@@ -116,14 +116,25 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(visibleText(el)).to.equal(`0:29 ${localTime(START)}`);
     });
 
-    it('re-renders the countdown once a second, no more', async () => {
+    it('names the code with its seconds left every second, and turns the ring to the warning colour at 5 s, without a render', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await show(CODE_A);
       const render = sinon.spy(el as unknown as { render(): unknown }, 'render');
-      await clock.tickAsync(10_000);
+      const frame = el.shadowRoot!.querySelector('[role="img"]')!;
+      const labels: string[] = [];
+      for (let second = 0; second < 10; second++) {
+        await clock.tickAsync(1_000);
+        labels.push(frame.getAttribute('aria-label')!);
+      }
+      expect(labels).to.deep.equal([28, 27, 26, 25, 24, 23, 22, 21, 20, 19].map((n) => `Check-in code, valid for ${n} more seconds`));
       expect(visibleText(el)).to.equal(`0:19 ${localTime(START + 10_000)}`);
-      expect(render.callCount).to.be.within(9, 11);
+      expect(render.callCount, 'the time is shown without a render').to.equal(0);
+      await clock.tickAsync(13_000);
+      expect(frame.classList.contains('ending'), '6 s left').to.equal(false);
+      await clock.tickAsync(1_000);
+      expect(frame.classList.contains('ending'), '5 s left').to.equal(true);
+      expect(getComputedStyle(el.shadowRoot!.querySelector('.ring .top')!).backgroundColor).to.equal('rgb(217, 119, 6)');
     });
 
     /** How much of each edge of the ring is left (1 whole, 0 gone), top, right, bottom, left, as drawn. */

@@ -117,10 +117,16 @@ export class AccessCodeController implements ReactiveController {
   readonly #timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
 
   readonly #host: AccessCodeHost;
+  readonly #onTick: () => void;
   readonly #random: () => number;
 
-  constructor(host: AccessCodeHost, random: () => number = Math.random) {
+  /**
+   * @param onTick - Called when the shown whole seconds change while a code is shown; without it, the host
+   *   re-renders. Nothing else changes then but what counts the time.
+   */
+  constructor(host: AccessCodeHost, onTick: () => void = () => host.requestUpdate(), random: () => number = Math.random) {
     this.#host = host;
+    this.#onTick = onTick;
     this.#random = random;
     host.addController(this);
   }
@@ -385,15 +391,15 @@ export class AccessCodeController implements ReactiveController {
   }
 
   /**
-   * Re-renders when the shown whole seconds change (for the code's accessible name), no more often. A tick is no
-   * change of situation: it sets the next tick and nothing else, sparing plan()'s six timer calls every second.
+   * Calls onTick when the shown whole seconds change, no more often. A tick is no change of situation: it sets
+   * the next tick and nothing else, sparing plan()'s six timer calls every second.
    */
   #tick(code: ShownCode, now: number): void {
     const toNextSecond = (code.deadline - now) % 1000 || 1000;
     this.#timers.set(
       'tick',
       setTimeout(() => {
-        this.#host.requestUpdate();
+        this.#onTick();
         this.#tick(code, performance.now());
       }, Math.max(1, Math.ceil(toNextSecond))),
     );
