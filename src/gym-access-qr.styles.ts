@@ -145,6 +145,8 @@ export const styles = css`
     font-variant-numeric: tabular-nums;
     letter-spacing: 0.02em;
     line-height: 1.25;
+    /* Times read left to right on a right-to-left page too: the windows are neutral to the bidi algorithm, digits were not. */
+    direction: ltr;
   }
 
   /* Its own line height, whatever a page sets on the part: one line of the strip fills the window exactly. */

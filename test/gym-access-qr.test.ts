@@ -213,6 +213,22 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(ringShown()).to.deep.equal(ringAfter(4, 29));
     });
 
+    it('writes the countdown and the clock left to right on a right-to-left page', async () => {
+      document.documentElement.dir = 'rtl';
+      try {
+        el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+        await settle();
+        await net.last.respond(freshCode(CODE_A, 30_000, new Date(2026, 2, 2, 12, 14, 4).getTime()));
+        for (const part of ['.countdown', '.clock']) {
+          const fields = [...el.shadowRoot!.querySelectorAll(`${part} .window`)].map((field) => field.getBoundingClientRect().left);
+          expect(fields, part).to.deep.equal([...fields].sort((a, b) => a - b));
+        }
+        expect(visibleText(el)).to.equal('0:29 12:14:04');
+      } finally {
+        document.documentElement.removeAttribute('dir');
+      }
+    });
+
     it('speaks German when the page does, English for anything unknown', async () => {
       document.documentElement.lang = 'de-AT';
       try {
