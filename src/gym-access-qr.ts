@@ -334,7 +334,10 @@ export class GymAccessQr extends LitElement {
     if (!code || !frame) return;
     const remaining = Math.max(0, code.deadline - performance.now());
     frame.setAttribute('aria-label', this.#strings.codeLabel(Math.ceil(remaining / 1000)));
-    frame.classList.toggle('ending', remaining <= ENDING_MS);
+    // Only on a change: toggle() writes the class attribute even when the class stays, and a written class
+    // attribute costs the page a style recalculation and a paint, every second.
+    const ending = remaining <= ENDING_MS;
+    if (frame.classList.contains('ending') !== ending) frame.classList.toggle('ending');
   }
 
   protected override updated(changed: PropertyValues<this>): void {
