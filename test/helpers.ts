@@ -52,12 +52,6 @@ export function fakeClock(): sinon.SinonFakeTimers {
   return clock;
 }
 
-/** Waits, frame by frame (the real clock: faked timers do not stop frames), until `condition` holds. */
-export async function untilFrame(condition: () => boolean, what: string): Promise<void> {
-  for (let frame = 0; frame < 300 && !condition(); frame++) await new Promise((done) => requestAnimationFrame(done));
-  if (!condition()) throw new Error(`no frame brought ${what}`);
-}
-
 /** Lets fetch, body reads and renders finish without moving the faked clock. */
 export async function settleOn(clock: sinon.SinonFakeTimers): Promise<void> {
   for (let i = 0; i < 10; i++) await clock.tickAsync(0);
