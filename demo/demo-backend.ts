@@ -6,7 +6,7 @@
 // webhooks to the relay's `/webhooks/magicline`. On the page's origin:
 //
 //   /v1/customers/{id}/access-code, /v1/customers/{id}/events, /webhooks/magicline, /healthz   the relay
-//   /gate/scan, /mock/settings, /mock/current-code, /mock/stats   the mock (the gate and the demo form)
+//   /gate/scan, /mock/settings, /mock/current-code, /mock/stats, /mock/webhooks   the mock (the gate and the demo form)
 //   /magicline/…      the mock Open API itself (the tests of the mock)
 //   /mock/streams?customerId=   how many event streams the relay has open for that customer
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -10,6 +10,7 @@
 //   GET  /mock/settings, POST /mock/settings   lifetime, fault, single-use, per customer or for all
 //   GET  /mock/current-code?customerId=   the newest code issued to a customer (the gate's "scan" button)
 //   GET  /mock/stats?customerId=          how many access codes that customer has requested
+//   GET  /mock/webhooks                   answers once the webhooks on their way have been delivered (or failed)
 
 import { randomInt, randomUUID } from 'node:crypto';
 
@@ -157,6 +158,11 @@ export function createMockOpenApi(options = {}) {
     }
     if (url.pathname === '/mock/stats' && method === 'GET') {
       return send(res, 200, { accessCodeRequests: requests.get(url.searchParams.get('customerId') ?? '') ?? 0 });
+    }
+    if (url.pathname === '/mock/webhooks' && method === 'GET') {
+      // A grant's webhook goes out after the gate's answer, as Magicline's does: this waits for it.
+      await Promise.allSettled([...sending]);
+      return send(res, 200, { delivered: true });
     }
     if (url.pathname === '/mock/current-code' && method === 'GET') {
       const content = newest.get(url.searchParams.get('customerId') ?? '');

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
 import { COVER_LIMIT_MS } from '../src/internal/checkin-stream-controller.js';
 import { decodeShownQr, mount, record, setVisibility, visibleText } from './helpers.js';
-import { configure, openStreams, scan, uniqueCustomer, until } from './server.js';
+import { configure, openStreams, scan, uniqueCustomer, until, webhooksDelivered } from './server.js';
 
 /**
  * The whole path on the relay in front of the mock Open API: the element
@@ -88,6 +88,8 @@ describe('end to end: gate, webhook relay, event stream', () => {
     setVisibility('hidden');
     await until(async () => (await openStreams(id)) === 0, 5_000, 'the stream to close');
     expect((await scan(used!)).body.result).to.equal('granted');
+    // The page comes back once the relay has the check-in: what it has not heard of, it cannot replay.
+    await webhooksDelivered();
 
     const invalidated = record(el, 'gym-access-qr-invalidated');
     // When, after the return, a render put a QR on screen.

@@ -56,6 +56,31 @@ describe('mock Open API', () => {
       expect(await scan(content)).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'used' } });
     });
 
+    it('reports a grant to the relay as a check-in webhook, delivered once GET /mock/webhooks answers', async () => {
+      const id = uniqueCustomer();
+      const { content } = await magicline(id).then((r) => r.json());
+      expect((await scan(content)).status).to.equal(200);
+      expect((await fetch('/mock/webhooks')).status).to.equal(200);
+      // Replayed from the start of the customer's log: the relay already has it, no waiting.
+      const response = await fetch(`/v1/customers/${id}/events?lastEventId=0-0`);
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      try {
+        // The replay is written in one piece, but a browser may hand it over in several.
+        let text = '';
+        let data: string | undefined;
+        while (data === undefined) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += value;
+          data = /^data: (\{.*\})\n/m.exec(text)?.[1];
+        }
+        expect(data && JSON.parse(data), text).to.include({ entityId: Number(id) });
+        expect(JSON.parse(data!).payload[0].type).to.equal('CUSTOMER_CHECKIN');
+      } finally {
+        await reader.cancel();
+      }
+    });
+
     it('denies unknown and expired codes, and a malformed body', async () => {
       expect(await scan('1111111111111111111')).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'unknown' } });
       const id = uniqueCustomer();

@@ -36,6 +36,14 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
   }
 }
 
+/**
+ * Waits until the check-in webhooks the gate's grants set off have reached the relay: the mock posts
+ * them after the gate's answer, as Magicline does.
+ */
+export async function webhooksDelivered(): Promise<void> {
+  await fetch('/mock/webhooks');
+}
+
 /** How many event streams the relay has open for the customer. */
 export async function openStreams(customerId: string): Promise<number> {
   const response = await fetch(`/mock/streams?customerId=${customerId}`);
