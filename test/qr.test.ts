@@ -115,7 +115,7 @@ describe('the QR path', () => {
     expect(() => qrcode(0, 'M').addData('ABC', 'Alphanumeric')).to.throw();
   });
 
-  it('gets the same matrix from the shipped encoder (faster mask penalty) as from the published library', async () => {
+  it('gets the same matrix from the shipped encoder (faster mask choice) as from the published library', async () => {
     // The test server serves qrcode-generator as the bundle ships it; `?original` as published.
     const published = '/node_modules/qrcode-generator/dist/qrcode.mjs?original';
     const original = ((await import(/* @vite-ignore */ published)) as { default: typeof qrcode }).default;
