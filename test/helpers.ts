@@ -6,13 +6,15 @@ import type { GymAccessQr } from '../src/index.js';
 export const START = Date.parse('2026-03-02T07:00:00Z');
 
 const currentTime = Object.getOwnPropertyDescriptor(Animation.prototype, 'currentTime')!;
+const startTime = Object.getOwnPropertyDescriptor(Animation.prototype, 'startTime')!;
 
 /**
  * Fakes the page's timers, `Date` and `performance.now()`, starting at {@link START}. Restore with `uninstall()`.
  *
  * The element's animations (ring, sheen, the strips of the countdown and the clock) run on the document's
  * timeline, which a faked clock does not move. So the timeline follows the faked clock: each animation
- * remembers the faked time it was last set at, and whenever the clock moves, every animation of every
+ * remembers the faked time it was last set at (a start time set on the faked clock counts as a seek to as
+ * far past it as the faked clock is), and whenever the clock moves, every animation of every
  * <gym-access-qr> is set as far past that as the clock moved, and held there (at a playback rate of 0, so
  * whether the element has it running or paused still shows), as if the compositor had run it; the real time
  * a test takes counts for nothing.
@@ -31,6 +33,16 @@ export function fakeClock(): sinon.SinonFakeTimers {
       currentTime.set!.call(this, time);
     },
   });
+  // A start on the faked clock: running, as far past it as the faked clock is now.
+  Object.defineProperty(Animation.prototype, 'startTime', {
+    configurable: true,
+    get: startTime.get,
+    set(this: Animation, start: number | null) {
+      if (start === null) return startTime.set!.call(this, start);
+      this.play();
+      this.currentTime = performance.now() - start;
+    },
+  });
   const tickAsync = clock.tickAsync.bind(clock);
   clock.tickAsync = async (ms) => {
     const now = await tickAsync(ms);
@@ -47,6 +59,7 @@ export function fakeClock(): sinon.SinonFakeTimers {
   const uninstall = clock.uninstall.bind(clock);
   clock.uninstall = () => {
     Object.defineProperty(Animation.prototype, 'currentTime', currentTime);
+    Object.defineProperty(Animation.prototype, 'startTime', startTime);
     return uninstall();
   };
   return clock;

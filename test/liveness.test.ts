@@ -16,6 +16,7 @@ import {
   shownText,
   stubFetch,
 } from './helpers.js';
+import { until } from './server.js';
 
 const CUSTOMER = '1234567';
 const ENDPOINT = '/api/customers/{customerId}/access-code';
@@ -341,5 +342,34 @@ describe('<gym-access-qr> announcements (faked clock)', () => {
       expect(el.shadowRoot!.querySelector(part)!.getAttribute('aria-hidden'), part).to.equal('true');
       expect(el.shadowRoot!.querySelector(part)!.closest('[role="status"],[aria-live]'), part).to.equal(null);
     }
+  });
+});
+
+describe('<gym-access-qr> on the page\'s own timeline (no faked clock)', () => {
+  let el: GymAccessQr | undefined;
+
+  afterEach(() => {
+    el?.remove();
+    el = undefined;
+    sinon.restore();
+  });
+
+  it('shows the time left and the server\'s time as the browser runs the animations', async () => {
+    // The steps are placed by start time on the document's timeline, which counts from the page's time origin
+    // as performance.now() does: a timeline on another base would show other digits here.
+    const net = stubFetch(async () => {});
+    el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+    await new Promise((done) => setTimeout(done));
+    // The server's clock 2 h 10 min ahead of the device's, so only the Date header can put this time on the clock.
+    const serverNow = Date.now() + 7_800_000;
+    await net.last.respond(freshCode(CODE_A, 30_000, serverNow));
+    await until(() => el!.state === 'active', 2_000, 'the code');
+    await el.updateComplete;
+    const shown = (part: string) => shownText(el!.shadowRoot!.querySelector(part)!);
+    // Up to 30 s, less the second the Date header may hide; a slow page may have used a few of them already.
+    expect(shown('.countdown')).to.match(/^0:(30|[12]\d)$/);
+    const seconds = (time: string) => time.split(':').reduce((sum, field) => sum * 60 + Number(field), 0);
+    const behind = (seconds(localTime(serverNow + (performance.now() - net.last.at))) - seconds(shown('.clock')) + 86_400) % 86_400;
+    expect(behind, `${shown('.clock')} for ${localTime(serverNow)}`).to.be.below(10);
   });
 });
