@@ -134,6 +134,9 @@ describe('<gym-access-qr> with a faked clock', () => {
       await clock.tickAsync(1_000);
       expect(frame.classList.contains('ending'), '5 s left').to.equal(true);
       expect(getComputedStyle(el.shadowRoot!.querySelector('.ring .top')!).backgroundColor).to.equal('rgb(217, 119, 6)');
+      // The next code's request went out on that very second, behind the code: nothing on screen changed for it.
+      expect(net.calls).to.have.length(2);
+      expect(render.callCount, 'no render for a request behind the code').to.equal(0);
     });
 
     /** How much of each edge of the ring is left (1 whole, 0 gone), top, right, bottom, left, as drawn. */

@@ -72,6 +72,11 @@ function isRetried(error: AccessCodeError): boolean {
   return RETRIED.has(error.kind) || (error.kind === 'http' && (error.status ?? 0) >= 500);
 }
 
+/** The whole seconds a code has left at `now`, as the countdown shows them. */
+function secondsLeft({ deadline }: { deadline: number }, now: number): number {
+  return Math.ceil((deadline - now) / 1000);
+}
+
 // Attribute values are read where they are used, so a value the element does not know (an unknown
 // level, a misspelt credentials mode) falls back to the default before it can reach fetch or the encoder.
 function levelOf(value: string): ErrorCorrectionLevel {
@@ -118,6 +123,8 @@ export class AccessCodeController implements ReactiveController {
 
   readonly #host: AccessCodeHost;
   readonly #onTick: () => void;
+  /** The whole seconds left that the host last showed, as far as ticks know. */
+  #shownSeconds = -1;
   readonly #random: () => number;
 
   /**
@@ -255,7 +262,9 @@ export class AccessCodeController implements ReactiveController {
     this.#retryAt = null;
     // Expired and invalidated stay until a code arrives, so their message stays too (now with a spinner).
     if (this.state === AccessState.idle || this.state === AccessState.error) this.state = AccessState.loading;
-    this.#host.requestUpdate();
+    // Only a message shows that a request is under way (its spinner); behind a shown code nothing on screen changes,
+    // and a render there cost every new code a second one.
+    if (this.code === null) this.#host.requestUpdate();
     const url = this.#url!;
     const run = async () => {
       try {
@@ -312,6 +321,8 @@ export class AccessCodeController implements ReactiveController {
       receivedAt: performance.now(),
       qr,
     };
+    // The render that shows the new code shows its seconds too.
+    this.#shownSeconds = secondsLeft(this.code, performance.now());
     this.error = null;
     this.#failures = 0;
     this.#setState(AccessState.active);
@@ -391,17 +402,20 @@ export class AccessCodeController implements ReactiveController {
   }
 
   /**
-   * Calls onTick when the shown whole seconds change, no more often. A tick is no change of situation: it sets
-   * the next tick and nothing else, sparing plan()'s six timer calls every second.
+   * Calls onTick when the shown whole seconds change, no more often, and sets the next tick. A tick is no change of
+   * situation: it sets the next tick and nothing else, sparing plan()'s six timer calls every second. plan() clears
+   * the timers and calls this too, so a second that ends just as plan() runs (a refresh is due on one) is still shown.
    */
   #tick(code: ShownCode, now: number): void {
+    const seconds = secondsLeft(code, now);
+    if (seconds !== this.#shownSeconds) {
+      this.#shownSeconds = seconds;
+      this.#onTick();
+    }
     const toNextSecond = (code.deadline - now) % 1000 || 1000;
     this.#timers.set(
       'tick',
-      setTimeout(() => {
-        this.#onTick();
-        this.#tick(code, performance.now());
-      }, Math.max(1, Math.ceil(toNextSecond))),
+      setTimeout(() => this.#tick(code, performance.now()), Math.max(1, Math.ceil(toNextSecond))),
     );
   }
 
