@@ -75,6 +75,12 @@ customElements.define('floor-element', Floor);
   [qrcodeGeneratorPlugin()],
 );
 const peer = await bundle('peer', `import '@shoelace-style/shoelace/dist/components/qr-code/qr-code.js';\n`);
+// qrcode-generator as the element ships it (cut, faster mask choice) and as published, to time the encoder alone.
+const encoderEntry = `import qrcode from 'qrcode-generator';
+window.encode = (content) => { const qr = qrcode(0, 'M'); qr.addData(content, 'Numeric'); qr.make(); return qr.getModuleCount(); };
+`;
+await bundle('encoder-shipped', encoderEntry, [qrcodeGeneratorPlugin()]);
+await bundle('encoder-published', encoderEntry);
 const ours = readFileSync(join(root, 'dist/gym-access-qr.js'), 'utf8');
 const oursIife = readFileSync(join(root, 'dist/gym-access-qr.iife.js'), 'utf8');
 
@@ -85,6 +91,7 @@ const pages = {
   '/ours.html': '<!doctype html><html lang="en"><body><script type="module" src="/dist/gym-access-qr.js"></script></body></html>',
   '/peer.html': '<!doctype html><html lang="en"><body><script type="module" src="/bench/.build/peer.js"></script></body></html>',
   '/blank.html': '<!doctype html><title>other tab</title>',
+  '/encoders.html': '<!doctype html><script src="/bench/.build/encoder-shipped.js" type="module"></script>',
 };
 const types = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
 const server = createServer(async (req, res) => {
@@ -313,7 +320,7 @@ async function rotationCosts(contents) {
     // One more batch under a trace, for the split (tracing costs time: not in the samples).
     const traced = await tracedSplit(page, () => page.evaluate(rotate, ROTATIONS / 10), ROTATIONS / 10);
     await page.close();
-    costs[name] = { ...stats(samples), traced };
+    costs[name] = { ...stats(samples), samples, traced };
   }
   return costs;
 }
@@ -415,6 +422,43 @@ results.rotationMs = {
   peerLarge: atLarge.peer,
   floorLarge: atLarge.floor,
 };
+
+// -- encoder -------------------------------------------------------------------
+{
+  console.log('Encoder …');
+  const { page } = await open('/encoders.html');
+  await page.waitForFunction(() => window.encode);
+  results.encodeUs = {};
+  for (const name of ['shipped', 'published']) {
+    results.encodeUs[name] = await page.evaluate(
+      async (name, contents, runs) => {
+        const { encode } = name === 'shipped' ? window : await import('/bench/.build/encoder-published.js').then(() => window);
+        for (let i = 0; i < 2000; i++) encode(contents[i % contents.length]);
+        // Back to back, as a hot loop runs it …
+        const hot = [];
+        for (let run = 0; run < runs; run++) {
+          const start = performance.now();
+          for (let i = 0; i < 500; i++) encode(contents[i % contents.length]);
+          hot.push(((performance.now() - start) / 500) * 1000);
+        }
+        // … and one at a time with the page idle in between, as codes arrive (a mean: each reading is coarse).
+        let spaced = 0;
+        for (let i = 0; i < 100; i++) {
+          await new Promise((done) => setTimeout(done, 20));
+          const start = performance.now();
+          encode(contents[i % contents.length]);
+          spaced += performance.now() - start;
+        }
+        hot.sort((a, b) => a - b);
+        return { hot: hot[Math.floor(hot.length / 2)], spaced: (spaced / 100) * 1000 };
+      },
+      name,
+      digits19,
+      RUNS,
+    );
+  }
+  await page.close();
+}
 
 // -- idle cost ---------------------------------------------------------------
 async function idleCost(path, setup, totalSeconds) {
@@ -594,6 +638,8 @@ const f2 = (x) => x.toFixed(2);
 const spread = (s, f = f2) => `${f(s.median)} [${f(s.p10)}–${f(s.p90)}]`;
 const kB = (b) => `${(b / 1000).toFixed(1)} kB`;
 const { bytes, rotationMs, idle, memory } = results;
+/** Each batch over the peer's batch taken beside it: the median and the spread of those ratios. */
+const paired = (a, b) => spread(stats(a.samples.map((ms, i) => ms / b.samples[i])));
 const rows = [
   ['metric', 'ours', 'peer (sl-qr-code)', 'ours / peer', 'note'],
   ['bundle, gzipped (ES)', kB(bytes.ours.gzipped), kB(bytes.peer.gzipped), f2(bytes.ours.gzipped / bytes.peer.gzipped), `floor ${kB(bytes.floor.gzipped)}: ours/floor ${f2(bytes.ours.gzipped / bytes.floor.gzipped)}`],
@@ -601,10 +647,11 @@ const rows = [
   ['bundle, gzipped (IIFE)', kB(bytes.oursIife.gzipped), '', '', `minified ${kB(bytes.oursIife.minified)}`],
   ['response → QR in DOM, ms', spread(results.responseToQrMs), '', '', `median [p10–p90], n=${results.responseToQrMs.n}`],
   ['connected → QR in DOM, ms', spread(results.mountToQrMs), '', '', 'warm cache, local endpoint'],
-  ['rotation, 19 digits, ms main thread', spread(rotationMs.ours19), spread(rotationMs.peer19), f2(rotationMs.ours19.median / rotationMs.peer19.median), 'encode + path + render + style/layout/paint'],
-  ['rotation, 213 bytes (v10-M), ms', spread(rotationMs.oursLarge), spread(rotationMs.peerLarge), f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median), ''],
+  ['rotation, 19 digits, ms main thread', spread(rotationMs.ours19), spread(rotationMs.peer19), f2(rotationMs.ours19.median / rotationMs.peer19.median), `encode + path + render + style/layout/paint; batch by batch ${paired(rotationMs.ours19, rotationMs.peer19)}`],
+  ['rotation, 213 bytes (v10-M), ms', spread(rotationMs.oursLarge), spread(rotationMs.peerLarge), f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median), `batch by batch ${paired(rotationMs.oursLarge, rotationMs.peerLarge)}`],
   ['rotation floor, 19 digits, ms', spread(rotationMs.floor19), spread(rotationMs.peer19), f2(rotationMs.floor19.median / rotationMs.peer19.median), 'fetch + parse + path swap + live text + frame, nothing else'],
   ['rotation floor, 213 bytes, ms', spread(rotationMs.floorLarge), spread(rotationMs.peerLarge), f2(rotationMs.floorLarge.median / rotationMs.peerLarge.median), 'batches of ours, peer and floor taken in turn'],
+  ['encoder, 19 digits, µs', `${f1(results.encodeUs.shipped.hot)} hot, ${f1(results.encodeUs.shipped.spaced)} spaced`, '', '', `qrcode-generator as published: ${f1(results.encodeUs.published.hot)} hot, ${f1(results.encodeUs.published.spaced)} spaced (one every 20 ms)`],
   ['idle, ms busy per s', spread(idle.ours.busyMsPerSecond), spread(idle.peer.busyMsPerSecond), f2(idle.ours.busyMsPerSecond.median / idle.peer.busyMsPerSecond.median), `30 s codes over ${idle.ours.seconds} s; the peer's static code over ${idle.peer.seconds} s`],
   ['idle, renders per s', f2(idle.ours.rendersPerSecond), f2(idle.peer.rendersPerSecond), '', 'goal ≤ 1'],
   ['idle, rAF callbacks', String(idle.ours.animationFrameCallbacks), String(idle.peer.animationFrameCallbacks), '', 'goal 0 (ring and sheen run on the compositor)'],
