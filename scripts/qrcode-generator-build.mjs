@@ -20,7 +20,6 @@
 // 270 µs to encode in Chromium with eight builds and the flat penalty, 500 µs
 // spaced out like real codes; now 125 and 200 (about 530 and 750 as published).
 //
-
 // Every cut must match the library's text exactly once. When an update of
 // qrcode-generator moves any of it, the build and the tests stop with an error
 // instead of shipping a half-trimmed or broken encoder.

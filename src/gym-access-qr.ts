@@ -15,7 +15,6 @@ const ENDING_MS = 5_000;
 /** One field of the countdown or the clock: every value it can show, one per line, in a one-line window. */
 const strip = (values: string) => html`<span class="window"><span class="strip">${values}</span></span>`;
 
-
 /**
  * A gym member's check-in QR code, fetched from the partner backend, renewed
  * before it expires and hidden the moment it is dead.
