@@ -5,7 +5,7 @@ import { CheckinStreamController } from './internal/checkin-stream-controller.js
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
 import { announcement, statusMessage } from './internal/status.js';
-import { HOURS, minutesLeft, ringSteps, SECONDS_LEFT, SIXTY, stripSteps } from './internal/countdown.js';
+import { HOURS, minutesLeft, ringSteps, SECONDS_LEFT, secondsLeft, SIXTY, stripSteps } from './internal/countdown.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
@@ -327,11 +327,11 @@ export class GymAccessQr extends LitElement {
     const code = this.access.code;
     const frame = this.renderRoot.querySelector('[role="img"]');
     if (!code || !frame) return;
-    const remaining = Math.max(0, code.deadline - performance.now());
-    frame.setAttribute('aria-label', this.#strings.codeLabel(Math.ceil(remaining / 1000)));
+    const now = performance.now();
+    frame.setAttribute('aria-label', this.#strings.codeLabel(Math.max(0, secondsLeft(code, now))));
     // Only on a change: toggle() writes the class attribute even when the class stays, and a written class
     // attribute costs the page style work every second (a tick took 0.70 ms traced instead of 0.47).
-    const ending = remaining <= ENDING_MS;
+    const ending = code.deadline - now <= ENDING_MS;
     if (frame.classList.contains('ending') !== ending) frame.classList.toggle('ending');
   }
 

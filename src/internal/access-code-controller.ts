@@ -13,6 +13,7 @@ import {
 } from '../events.js';
 import type { Checkin } from './checkin.js';
 import { credentialsOf, resolveEndpoint } from './config.js';
+import { secondsLeft } from './countdown.js';
 import { qrImage, type ErrorCorrectionLevel, type QrImage } from './qr.js';
 import { AccessCodeError, requestAccessCode, type RequestHeadersSource } from './request.js';
 import { backoffDelay, codeLifetime, refreshDelay } from './schedule.js';
@@ -70,11 +71,6 @@ const RETRIED: ReadonlySet<ErrorKind> = new Set(['network', 'timeout', 'invalid-
 
 function isRetried(error: AccessCodeError): boolean {
   return RETRIED.has(error.kind) || (error.kind === 'http' && (error.status ?? 0) >= 500);
-}
-
-/** The whole seconds a code has left at `now`, as the countdown shows them. */
-function secondsLeft({ deadline }: { deadline: number }, now: number): number {
-  return Math.ceil((deadline - now) / 1000);
 }
 
 // Attribute values are read where they are used, so a value the element does not know (an unknown

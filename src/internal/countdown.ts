@@ -33,8 +33,13 @@ export const SIXTY = values(60);
 export const HOURS = values(24);
 export const SECONDS_LEFT = values(60, true);
 
+/** The whole seconds a code has left at `now`, as the countdown, the ring and the code's label show them. */
+export function secondsLeft({ deadline }: Pick<CountdownCode, 'deadline'>, now: number): number {
+  return Math.ceil((deadline - now) / 1000);
+}
+
 /** Whole seconds shown at the code's start: the ring's steps. */
-const stepsOf = (code: CountdownCode): number => Math.ceil((code.deadline - code.sentAt) / 1000);
+const stepsOf = (code: CountdownCode): number => secondsLeft(code, code.sentAt);
 
 /** The countdown's minutes strip, from the most the code can show down to 0 (no padding: `0:29`, `12:05`). */
 export function minutesLeft(code: CountdownCode): string {
@@ -62,7 +67,7 @@ export function stripSteps(code: CountdownCode, now: number): Steps[] {
   // The countdown's seconds show 59 (and its minutes the next value down) from one second after a whole minute left.
   const countdown = deadline + 1000 - 60_000 * (Math.floor(stepsOf(code) / 60) + 1);
   // The start of the second of the countdown that `now` is in, and the server's time then.
-  const second = deadline - Math.ceil((deadline - now) / 1000) * 1000;
+  const second = deadline - secondsLeft(code, now) * 1000;
   const time = new Date(code.issuedAt + second - code.receivedAt);
   const seconds = time.getSeconds();
   const minutes = time.getMinutes() * 60 + seconds;
