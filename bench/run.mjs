@@ -81,6 +81,8 @@ window.encode = (content) => { const qr = qrcode(0, 'M'); qr.addData(content, 'N
 `;
 await bundle('encoder-shipped', encoderEntry, [qrcodeGeneratorPlugin()]);
 await bundle('encoder-published', encoderEntry);
+// The element's own encoder and path (src/internal/qr.ts), for the encoding floor.
+await bundle('qr-image', `import { qrImage } from ${JSON.stringify(join(root, 'src/internal/qr.ts'))};\nwindow.qrImage = qrImage;\n`, [qrcodeGeneratorPlugin()]);
 const ours = readFileSync(join(root, 'dist/gym-access-qr.js'), 'utf8');
 const oursIife = readFileSync(join(root, 'dist/gym-access-qr.iife.js'), 'utf8');
 
@@ -282,8 +284,8 @@ const t0 = performance.now();
 
 // -- rotation cost, ours, the peer and the floor ------------------------------
 /**
- * Main-thread time per new code for ours, the peer and the floor, in batches
- * taken in turn (ours, peer, floor, then the other way round), each page
+ * Main-thread time per new code for ours, the peer and the two floors, in
+ * batches taken in turn (ours, peer, floors, then the other way round), each page
  * brought to the front for its batch. This machine's speed drifts by up to
  * half within seconds (one fixed loop in Node took 27 to 49 ms in the same
  * run), so batches taken one page after the other compared whatever moments
@@ -295,6 +297,7 @@ async function rotationCosts(contents) {
     { name: 'ours', path: '/ours.html', ...rotateOurs },
     { name: 'peer', path: '/peer.html', ...rotatePeer(contents) },
     { name: 'floor', path: '/ours.html', ...rotateFloor },
+    { name: 'encodingFloor', path: '/ours.html', ...rotateEncodingFloor },
   ];
   for (const subject of subjects) {
     Object.assign(subject, await open(subject.path), { samples: [] });
@@ -410,6 +413,42 @@ const rotateFloor = {
     }
   },
 };
+/**
+ * The encoding floor: the floor, but the path made from the answer's content
+ * by the element's own encoder (`qrImage`, with the element's level), as any
+ * element that shows a code it has just fetched must. Still no framework, no
+ * countdown, no ring, no clock.
+ */
+const rotateEncodingFloor = {
+  setup: async () => {
+    await import('/bench/.build/qr-image.js');
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('width', '253');
+    svg.setAttribute('height', '253');
+    svg.setAttribute('shape-rendering', 'crispEdges');
+    const path = document.createElementNS(ns, 'path');
+    svg.append(path);
+    const live = document.createElement('div');
+    live.setAttribute('role', 'status');
+    const style = document.createElement('style');
+    style.textContent = '[role=status]{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}';
+    document.body.append(style, svg, live);
+    window.__floor = { svg, path, live };
+  },
+  run: async (n) => {
+    const floor = window.__floor;
+    for (let i = 0; i < n; i++) {
+      const response = await fetch('/v1/customers/1234567/access-code');
+      const body = await response.json();
+      const { size, path } = window.qrImage(body.content, 'M');
+      floor.svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
+      floor.path.setAttribute('d', path);
+      floor.live.textContent = body.format === 'QR_CODE' ? 'New check-in code shown.' : '';
+      await new Promise((frame) => requestAnimationFrame(() => setTimeout(frame)));
+    }
+  },
+};
 
 console.log('Rotation cost …');
 const at19 = await rotationCosts(digits19);
@@ -418,9 +457,11 @@ results.rotationMs = {
   ours19: at19.ours,
   peer19: at19.peer,
   floor19: at19.floor,
+  encodingFloor19: at19.encodingFloor,
   oursLarge: atLarge.ours,
   peerLarge: atLarge.peer,
   floorLarge: atLarge.floor,
+  encodingFloorLarge: atLarge.encodingFloor,
 };
 
 // -- encoder -------------------------------------------------------------------
@@ -650,7 +691,9 @@ const rows = [
   ['rotation, 19 digits, ms main thread', spread(rotationMs.ours19), spread(rotationMs.peer19), f2(rotationMs.ours19.median / rotationMs.peer19.median), `encode + path + render + style/layout/paint; batch by batch ${paired(rotationMs.ours19, rotationMs.peer19)}`],
   ['rotation, 213 bytes (v10-M), ms', spread(rotationMs.oursLarge), spread(rotationMs.peerLarge), f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median), `batch by batch ${paired(rotationMs.oursLarge, rotationMs.peerLarge)}`],
   ['rotation floor, 19 digits, ms', spread(rotationMs.floor19), spread(rotationMs.peer19), f2(rotationMs.floor19.median / rotationMs.peer19.median), 'fetch + parse + path swap + live text + frame, nothing else'],
-  ['rotation floor, 213 bytes, ms', spread(rotationMs.floorLarge), spread(rotationMs.peerLarge), f2(rotationMs.floorLarge.median / rotationMs.peerLarge.median), 'batches of ours, peer and floor taken in turn'],
+  ['rotation floor, 213 bytes, ms', spread(rotationMs.floorLarge), spread(rotationMs.peerLarge), f2(rotationMs.floorLarge.median / rotationMs.peerLarge.median), 'batches of ours, peer and floors taken in turn'],
+  ['encoding floor, 19 digits, ms', spread(rotationMs.encodingFloor19), spread(rotationMs.peer19), f2(rotationMs.encodingFloor19.median / rotationMs.peer19.median), `the floor + our encoder and path; batch by batch ${paired(rotationMs.encodingFloor19, rotationMs.peer19)}`],
+  ['encoding floor, 213 bytes, ms', spread(rotationMs.encodingFloorLarge), spread(rotationMs.peerLarge), f2(rotationMs.encodingFloorLarge.median / rotationMs.peerLarge.median), 'still no framework, ring, countdown or clock'],
   ['encoder, 19 digits, µs', `${f1(results.encodeUs.shipped.hot)} hot, ${f1(results.encodeUs.shipped.spaced)} spaced`, '', '', `qrcode-generator as published: ${f1(results.encodeUs.published.hot)} hot, ${f1(results.encodeUs.published.spaced)} spaced (one every 20 ms)`],
   ['idle, ms busy per s', spread(idle.ours.busyMsPerSecond), spread(idle.peer.busyMsPerSecond), f2(idle.ours.busyMsPerSecond.median / idle.peer.busyMsPerSecond.median), `30 s codes over ${idle.ours.seconds} s; the peer's static code over ${idle.peer.seconds} s`],
   ['idle, renders per s', f2(idle.ours.rendersPerSecond), f2(idle.peer.rendersPerSecond), '', 'goal ≤ 1'],
@@ -671,6 +714,7 @@ rows.push(
   ['rotation 19 d., split', split(rotationMs.ours19), split(rotationMs.peer19), '', splitNote],
   ['rotation 19 d., events', counts(rotationMs.ours19), counts(rotationMs.peer19), '', `${countNote} per rotation`],
   ['rotation 19 d., floor split', split(rotationMs.floor19), '', '', splitNote],
+  ['rotation 19 d., encoding floor split', split(rotationMs.encodingFloor19), '', '', splitNote],
   ['rotation 213 B, split', split(rotationMs.oursLarge), split(rotationMs.peerLarge), '', splitNote],
   ['rotation 213 B, events', counts(rotationMs.oursLarge), counts(rotationMs.peerLarge), '', `${countNote} per rotation`],
   ['idle, split per s', split(idle.ours), split(idle.peer), '', splitNote],
