@@ -10,15 +10,18 @@
 //
 // 2. A faster mask choice. The encoder builds the whole matrix eight times, once
 // per mask, and scores each build with getLostPoint, which reads every module a
-// dozen times through the public, bounds-checked isDark(): most of a new code's
-// script time. The eight builds differ only in their data modules, so the
-// replacement builds once, notes where the data modules are, and per mask
-// flips just those in a flat array, scored with the same four penalties, in
-// integers, summed with the same final ratio expression: the same scores, the
-// same mask, the identical matrix (test/qr.test.ts compares it with the
-// original library's for every level and many contents). A 19-digit code took
-// 270 µs to encode in Chromium with eight builds and the flat penalty, 500 µs
-// spaced out like real codes; now 125 and 200 (about 530 and 750 as published).
+// dozen times through the public, bounds-checked isDark(), then builds it a
+// ninth time with the mask chosen: most of a new code's script time. The
+// builds differ only in their data modules, so the replacement builds once
+// (and its function patterns alone), notes where the data modules are, and per
+// mask flips just those in a flat array, scored with the same four penalties,
+// in integers, summed with the same final ratio expression: the same scores,
+// the same mask. The final matrix is the function patterns with the real type
+// information and the data under that mask: identical to the library's
+// (test/qr.test.ts compares it with the original library's for every level
+// and many contents). A 19-digit code took 270 µs to encode in Chromium with
+// nine builds and the flat penalty, 500 µs spaced out like real codes; now
+// about 130 and 280 (about 530 and 750 as published).
 //
 // Every cut must match the library's text exactly once. When an update of
 // qrcode-generator moves any of it, the build and the tests stop with an error
@@ -39,8 +42,9 @@ const CUTS = [
     'the mask choice (getBestMaskPattern)',
     /\n {2}const getBestMaskPattern = function\(\) \{[\s\S]*?\n {4}return pattern;\n {2}\};\n/,
     `
-  const getBestMaskPattern = function() {
-    // The eight test builds differ only in their data modules: build once, then flip those per mask.
+  // Builds the matrix with the mask of the lowest penalty, as make() did with getBestMaskPattern(),
+  // from one build instead of nine: the eight test builds differ only in their data modules.
+  const makeWithBestMask = function() {
     makeImpl(true, 0);
     const n = _moduleCount;
     const built = _modules;
@@ -56,7 +60,6 @@ const CUTS = [
       setupTypeNumber(true);
     }
     const fixed = _modules;
-    _modules = built;
     // The test build with its data unmasked, and where its data modules are.
     const mask0 = QRUtil.getMaskFunction(0);
     const unmasked = new Uint8Array(n * n);
@@ -74,7 +77,7 @@ const CUTS = [
       }
     }
     const m = new Uint8Array(n * n);
-    const sum = new Int32Array((n + 1) * (n + 1));
+    const sums = new Int32Array(n + 2);
     let minLostPoint = 0;
     let pattern = 0;
     for (let i = 0; i < 8; i += 1) {
@@ -83,63 +86,63 @@ const CUTS = [
       for (let k = 0; k < dataRows.length; k += 1) {
         if (maskFunc(dataRows[k], dataCols[k])) m[dataRows[k] * n + dataCols[k]] ^= 1;
       }
-      const lostPoint = maskPenalty(m, n, sum);
+      const lostPoint = maskPenalty(m, n, sums);
       if (i == 0 || minLostPoint > lostPoint) {
         minLostPoint = lostPoint;
         pattern = i;
       }
     }
-    return pattern;
+    // The final build is the function patterns with the real type information, and the data under the chosen mask.
+    setupTypeInfo(false, pattern);
+    if (_typeNumber >= 7) {
+      setupTypeNumber(false);
+    }
+    const maskFunc = QRUtil.getMaskFunction(pattern);
+    for (let k = 0; k < dataRows.length; k += 1) {
+      const row = dataRows[k];
+      const col = dataCols[k];
+      fixed[row][col] = (unmasked[row * n + col] == 1) != maskFunc(row, col);
+    }
   };
 
   // QRUtil.getLostPoint's four penalties, in integers, on a flat matrix (1 = dark), summed in
-  // the same order with the same final ratio expression: the same score.
-  const maskPenalty = function(m, n, sum) {
-    // Dark modules above and left of each corner, so any window's count is four reads.
-    const w = n + 1;
+  // the same order with the same final ratio expression: the same score. One pass per row for
+  // the first three in rows; \`sums\` holds each column's dark modules in this row and its neighbours.
+  const maskPenalty = function(m, n, sums) {
+    let lostPoint = 0;
     let darkCount = 0;
     for (let row = 0; row < n; row += 1) {
-      let rowCount = 0;
+      const up = row > 0 ? (row - 1) * n : -1;
+      const at = row * n;
+      const down = row < n - 1 ? (row + 1) * n : -1;
+      const rows = 1 + (up >= 0 ? 1 : 0) + (down >= 0 ? 1 : 0);
       for (let col = 0; col < n; col += 1) {
-        rowCount += m[row * n + col];
-        sum[(row + 1) * w + col + 1] = sum[row * w + col + 1] + rowCount;
+        sums[col + 1] = m[at + col] + (up >= 0 ? m[up + col] : 0) + (down >= 0 ? m[down + col] : 0);
       }
-      darkCount += rowCount;
-    }
-    let lostPoint = 0;
-    // LEVEL1: more than 5 of the up to 8 neighbours of the same colour.
-    for (let row = 0; row < n; row += 1) {
-      const r0 = row > 0 ? row - 1 : row;
-      const r1 = row < n - 1 ? row + 2 : row + 1;
-      for (let col = 0; col < n; col += 1) {
-        const c0 = col > 0 ? col - 1 : col;
-        const c1 = col < n - 1 ? col + 2 : col + 1;
-        const around = (r1 - r0) * (c1 - c0);
-        const darkAround = sum[r1 * w + c1] - sum[r0 * w + c1] - sum[r1 * w + c0] + sum[r0 * w + c0];
-        // Without a branch on the colour: dark, darkAround - 1; light, around - darkAround - 1.
-        const sameCount = around - darkAround - 1 + m[row * n + col] * (2 * darkAround - around);
-        if (sameCount > 5) lostPoint += 3 + sameCount - 5;
-      }
-    }
-    // LEVEL2: 2x2 blocks of one colour (0 or 4 dark).
-    for (let row = 0; row < n - 1; row += 1) {
-      for (let col = 0; col < n - 1; col += 1) {
-        const i = row * n + col;
-        lostPoint += (m[i] + m[i + n] + m[i + 1] + m[i + n + 1]) & 3 ? 0 : 3;
-      }
-    }
-    // LEVEL3: dark-light-dark-dark-dark-light-dark (0b1011101) in rows and columns, as the last seven modules read.
-    for (let row = 0; row < n; row += 1) {
       let seven = 0;
       for (let col = 0; col < n; col += 1) {
-        seven = ((seven << 1) | m[row * n + col]) & 127;
+        const dark = m[at + col];
+        darkCount += dark;
+        // LEVEL1: more than 5 of the up to 8 neighbours of the same colour. Without a branch on the
+        // colour: dark, darkAround - 1; light, around - darkAround - 1.
+        const darkAround = sums[col] + sums[col + 1] + sums[col + 2];
+        const around = rows * (3 - (col == 0 ? 1 : 0) - (col == n - 1 ? 1 : 0));
+        const sameCount = around - darkAround - 1 + dark * (2 * darkAround - around);
+        if (sameCount > 5) lostPoint += 3 + sameCount - 5;
+        // LEVEL3 in rows: dark-light-dark-dark-dark-light-dark (0b1011101), as the last seven modules read.
+        seven = ((seven << 1) | dark) & 127;
         if (seven == 93) lostPoint += 40;
+        // LEVEL2: 2x2 blocks of one colour (0 or 4 dark).
+        if (down >= 0 && col < n - 1) {
+          lostPoint += (dark + m[at + col + 1] + m[down + col] + m[down + col + 1]) & 3 ? 0 : 3;
+        }
       }
     }
+    // LEVEL3 in columns.
     for (let col = 0; col < n; col += 1) {
       let seven = 0;
-      for (let row = 0; row < n; row += 1) {
-        seven = ((seven << 1) | m[row * n + col]) & 127;
+      for (let i = col; i < n * n; i += n) {
+        seven = ((seven << 1) | m[i]) & 127;
         if (seven == 93) lostPoint += 40;
       }
     }
@@ -151,6 +154,7 @@ const CUTS = [
   };
 `,
   ],
+  ['the build with the best mask', /\n {4}makeImpl\(false, getBestMaskPattern\(\) \);\n/, '\n    makeWithBestMask();\n'],
   [
     'the mask penalty (QRUtil.getLostPoint), replaced by the mask choice above',
     /\n {2}_this\.getLostPoint = function\(qrcode\) \{[\s\S]*?\n {4}return lostPoint;\n {2}\};\n/,
