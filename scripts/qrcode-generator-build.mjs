@@ -12,16 +12,18 @@
 // per mask, and scores each build with getLostPoint, which reads every module a
 // dozen times through the public, bounds-checked isDark(), then builds it a
 // ninth time with the mask chosen: most of a new code's script time. The
-// builds differ only in their data modules, so the replacement builds once
-// (and its function patterns alone), notes where the data modules are, and per
-// mask flips just those in a flat array, scored with the same four penalties,
-// in integers, summed with the same final ratio expression: the same scores,
-// the same mask. The final matrix is the function patterns with the real type
-// information and the data under that mask: identical to the library's
-// (test/qr.test.ts compares it with the original library's for every level
-// and many contents). A 19-digit code took 270 µs to encode in Chromium with
-// nine builds and the flat penalty, 500 µs spaced out like real codes; now
-// about 130 and 280 (about 530 and 750 as published).
+// builds differ only in their data modules, and where those are depends on the
+// version alone, so the replacement works that out once per version (the
+// function patterns, the order mapData fills the data modules in, which masks
+// flip each) and per code places the data bits in a flat array, flips them per
+// mask and scores each with the same four penalties, in integers, summed with
+// the same final ratio expression: the same scores, the same mask. The final
+// matrix is the function patterns with the real type information and the data
+// under that mask: identical to the library's (test/qr.test.ts compares it
+// with the original library's for every level and many contents). A 19-digit
+// code took 270 µs to encode in Chromium with nine builds and the flat
+// penalty, 500 µs spaced out like real codes; now about 100 to 140 and 250 to
+// 300 (about 530 and 750 as published).
 //
 // Every cut must match the library's text exactly once. When an update of
 // qrcode-generator moves any of it, the build and the tests stop with an error
@@ -43,13 +45,60 @@ const CUTS = [
     /\n {2}const getBestMaskPattern = function\(\) \{[\s\S]*?\n {4}return pattern;\n {2}\};\n/,
     `
   // Builds the matrix with the mask of the lowest penalty, as make() did with getBestMaskPattern(),
-  // from one build instead of nine: the eight test builds differ only in their data modules.
+  // without the nine builds: the function patterns and where the data goes depend on the version
+  // only, so they are worked out once per version (see layoutOf) and each mask is a flip of
+  // data modules in a flat array.
   const makeWithBestMask = function() {
-    makeImpl(true, 0);
-    const n = _moduleCount;
-    const built = _modules;
-    // The function patterns alone leave the data modules empty.
-    _modules = built.map(function(row) { return row.map(function() { return null; }); });
+    const n = _moduleCount = _typeNumber * 4 + 17;
+    const layout = layoutOf(n);
+    if (_dataCache == null) {
+      _dataCache = createData(_typeNumber, _errorCorrectionLevel, _dataList);
+    }
+    // The test build (type information light) with its data unmasked: data bit k, most significant
+    // first, goes where mapData puts it; the remainder bits stay light.
+    const unmasked = layout.fixed.slice();
+    for (let k = 0; k < layout.order.length && k >> 3 < _dataCache.length; k += 1) {
+      unmasked[layout.order[k]] = (_dataCache[k >> 3] >>> (7 - (k & 7))) & 1;
+    }
+    const m = new Uint8Array(n * n);
+    const sums = new Int32Array(n + 2);
+    let minLostPoint = 0;
+    let pattern = 0;
+    for (let i = 0; i < 8; i += 1) {
+      for (let j = 0; j < n * n; j += 1) {
+        m[j] = unmasked[j] ^ ((layout.flips[j] >> i) & 1);
+      }
+      const lostPoint = maskPenalty(m, n, sums);
+      if (i == 0 || minLostPoint > lostPoint) {
+        minLostPoint = lostPoint;
+        pattern = i;
+      }
+    }
+    // The final build: the same under the chosen mask, with the real type information.
+    _modules = [];
+    for (let row = 0; row < n; row += 1) {
+      _modules.push([]);
+      for (let col = 0; col < n; col += 1) {
+        _modules[row].push((unmasked[row * n + col] ^ ((layout.flips[row * n + col] >> pattern) & 1)) == 1);
+      }
+    }
+    setupTypeInfo(false, pattern);
+    if (_typeNumber >= 7) {
+      setupTypeNumber(false);
+    }
+  };
+
+  // For a version's side n: its function patterns as the test build has them (1 = dark), the data
+  // modules in the order mapData fills them, and per module which masks flip it (bit i for mask i).
+  // Kept per version: a member's codes all have the same one.
+  const layoutOf = function(n) {
+    if (layouts[n]) {
+      return layouts[n];
+    }
+    _modules = [];
+    for (let row = 0; row < n; row += 1) {
+      _modules.push(new Array(n).fill(null));
+    }
     setupPositionProbePattern(0, 0);
     setupPositionProbePattern(n - 7, 0);
     setupPositionProbePattern(0, n - 7);
@@ -59,50 +108,29 @@ const CUTS = [
     if (_typeNumber >= 7) {
       setupTypeNumber(true);
     }
-    const fixed = _modules;
-    // The test build with its data unmasked, and where its data modules are.
-    const mask0 = QRUtil.getMaskFunction(0);
-    const unmasked = new Uint8Array(n * n);
-    const dataRows = [];
-    const dataCols = [];
-    for (let row = 0; row < n; row += 1) {
-      for (let col = 0; col < n; col += 1) {
-        let dark = built[row][col];
-        if (fixed[row][col] === null) {
-          dataRows.push(row);
-          dataCols.push(col);
-          if (mask0(row, col)) dark = !dark;
+    const fixed = new Uint8Array(n * n);
+    const flips = new Uint8Array(n * n);
+    const order = [];
+    for (let j = 0; j < n * n; j += 1) {
+      fixed[j] = _modules[(j / n) | 0][j % n] ? 1 : 0;
+    }
+    // mapData's walk: two columns at a time from the right (skipping the timing column), up, then down.
+    for (let col = n - 1, row = n - 1, inc = -1; col > 0; col -= 2) {
+      if (col == 6) col -= 1;
+      for (; row >= 0 && row < n; row += inc) {
+        for (let c = 0; c < 2; c += 1) {
+          if (_modules[row][col - c] == null) {
+            order.push(row * n + col - c);
+            for (let i = 0; i < 8; i += 1) {
+              if (QRUtil.getMaskFunction(i)(row, col - c)) flips[row * n + col - c] |= 1 << i;
+            }
+          }
         }
-        unmasked[row * n + col] = dark ? 1 : 0;
       }
+      row -= inc;
+      inc = -inc;
     }
-    const m = new Uint8Array(n * n);
-    const sums = new Int32Array(n + 2);
-    let minLostPoint = 0;
-    let pattern = 0;
-    for (let i = 0; i < 8; i += 1) {
-      const maskFunc = QRUtil.getMaskFunction(i);
-      m.set(unmasked);
-      for (let k = 0; k < dataRows.length; k += 1) {
-        if (maskFunc(dataRows[k], dataCols[k])) m[dataRows[k] * n + dataCols[k]] ^= 1;
-      }
-      const lostPoint = maskPenalty(m, n, sums);
-      if (i == 0 || minLostPoint > lostPoint) {
-        minLostPoint = lostPoint;
-        pattern = i;
-      }
-    }
-    // The final build is the function patterns with the real type information, and the data under the chosen mask.
-    setupTypeInfo(false, pattern);
-    if (_typeNumber >= 7) {
-      setupTypeNumber(false);
-    }
-    const maskFunc = QRUtil.getMaskFunction(pattern);
-    for (let k = 0; k < dataRows.length; k += 1) {
-      const row = dataRows[k];
-      const col = dataCols[k];
-      fixed[row][col] = (unmasked[row * n + col] == 1) != maskFunc(row, col);
-    }
+    return (layouts[n] = { fixed: fixed, flips: flips, order: order });
   };
 
   // QRUtil.getLostPoint's four penalties, in integers, on a flat matrix (1 = dark), summed in
@@ -155,6 +183,7 @@ const CUTS = [
 `,
   ],
   ['the build with the best mask', /\n {4}makeImpl\(false, getBestMaskPattern\(\) \);\n/, '\n    makeWithBestMask();\n'],
+  ['a place for the layouts, kept across codes', /\nexport const qrcode = function\(typeNumber, errorCorrectionLevel\) \{\n/, '\nconst layouts = {};\n$&'],
   [
     'the mask penalty (QRUtil.getLostPoint), replaced by the mask choice above',
     /\n {2}_this\.getLostPoint = function\(qrcode\) \{[\s\S]*?\n {4}return lostPoint;\n {2}\};\n/,
