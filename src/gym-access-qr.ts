@@ -9,8 +9,12 @@ import { HOURS, minutesLeft, ringSteps, SECONDS_LEFT, secondsLeft, SIXTY, stripS
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
-/** The ring's last seconds are drawn in the warning colour. */
-const ENDING_MS = 5_000;
+/**
+ * The ring's last seconds are drawn in the warning colour. The next code is asked for five seconds before the end
+ * (the default refresh-lead), so on a working connection it has replaced this one before four: the warning shows
+ * only when it is late. (At five it flashed for the few milliseconds the answer took, on every code.)
+ */
+const ENDING_MS = 4_000;
 
 /** One field of the countdown or the clock: every value it can show, one per line, in a one-line window. */
 const strip = (values: string) => html`<span class="window"><span class="strip">${values}</span></span>`;
@@ -53,7 +57,7 @@ const strip = (values: string) => html`<span class="window"><span class="strip">
  * @cssproperty [--gym-access-qr-dark=#000] - Colour of the dark modules. Keep it dark.
  * @cssproperty [--gym-access-qr-light=#fff] - Colour of the light modules and the quiet zone. Keep it light and opaque.
  * @cssproperty [--gym-access-qr-accent=#15803d] - Countdown ring, spinner, buttons (white text on it) and focus rings.
- * @cssproperty [--gym-access-qr-warning=#d97706] - Countdown ring in the code's last five seconds.
+ * @cssproperty [--gym-access-qr-warning=#d97706] - Countdown ring in the code's last four seconds (the next code is asked for at five).
  * @cssproperty [--gym-access-qr-track=color-mix(in srgb, currentColor 15%, transparent)] - The ring's track and message borders.
  * @cssproperty [--gym-access-qr-radius=1rem] - Corner radius of the ring and message box.
  * @cssproperty [--gym-access-qr-ring-width=0.5rem] - Ring thickness.

@@ -115,7 +115,7 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(visibleText(el)).to.equal(`0:29 ${localTime(START)}`);
     });
 
-    it('names the code with its seconds left every second, and turns the ring to the warning colour at 5 s, without a render', async () => {
+    it('names the code with its seconds left every second, and turns the ring to the warning colour at 4 s, without a render', async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await show(CODE_A);
@@ -129,14 +129,38 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(labels).to.deep.equal([28, 27, 26, 25, 24, 23, 22, 21, 20, 19].map((n) => `Check-in code, valid for ${n} more seconds`));
       expect(visibleText(el)).to.equal(`0:19 ${localTime(START + 10_000)}`);
       expect(render.callCount, 'the time is shown without a render').to.equal(0);
-      await clock.tickAsync(13_000);
-      expect(frame.classList.contains('ending'), '6 s left').to.equal(false);
-      await clock.tickAsync(1_000);
-      expect(frame.classList.contains('ending'), '5 s left').to.equal(true);
-      expect(getComputedStyle(el.shadowRoot!.querySelector('.ring .top')!).backgroundColor).to.equal('rgb(217, 119, 6)');
-      // The next code's request went out on that very second, behind the code: nothing on screen changed for it.
+      await clock.tickAsync(14_000);
+      // The next code's request went out at 5 s left, behind the code: nothing on screen changed for it.
       expect(net.calls).to.have.length(2);
+      expect(frame.classList.contains('ending'), '5 s left').to.equal(false);
       expect(render.callCount, 'no render for a request behind the code').to.equal(0);
+      // It has not come a second later: the code's last seconds are in the warning colour.
+      await clock.tickAsync(1_000);
+      expect(frame.classList.contains('ending'), '4 s left').to.equal(true);
+      expect(getComputedStyle(el.shadowRoot!.querySelector('.ring .top')!).backgroundColor).to.equal('rgb(217, 119, 6)');
+      expect(render.callCount, 'the warning is shown without a render').to.equal(0);
+    });
+
+    it('never shows the warning colour when the next code comes within a second of its request', async () => {
+      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+      await settle();
+      await show(CODE_A);
+      const frames: string[] = [];
+      const observer = new MutationObserver(() => {
+        const frame = el!.shadowRoot!.querySelector('[role="img"]');
+        if (frame) frames.push(frame.className);
+      });
+      observer.observe(el.shadowRoot!, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
+      // 29 s: the request goes out at 5 s left, its answer takes 900 ms.
+      await clock.tickAsync(24_000);
+      expect(net.calls).to.have.length(2);
+      await clock.tickAsync(900);
+      await show(CODE_B);
+      await clock.tickAsync(10_000);
+      observer.disconnect();
+      expect(qrPathOf(el)).to.equal(qrImage(CODE_B, 'M').path);
+      expect(frames.length, 'the class was written').to.be.greaterThan(0);
+      expect(frames.filter((name) => name.split(' ').includes('ending'))).to.deep.equal([]);
     });
 
     /** How much of each edge of the ring is left (1 whole, 0 gone), top, right, bottom, left, as drawn. */

@@ -168,7 +168,7 @@ export type CustomElements = {
    * - **--gym-access-qr-dark** - Colour of the dark modules. Keep it dark. _(default: #000)_
    * - **--gym-access-qr-light** - Colour of the light modules and the quiet zone. Keep it light and opaque. _(default: #fff)_
    * - **--gym-access-qr-accent** - Countdown ring, spinner, buttons (white text on it) and focus rings. _(default: #15803d)_
-   * - **--gym-access-qr-warning** - Countdown ring in the code's last five seconds. _(default: #d97706)_
+   * - **--gym-access-qr-warning** - Countdown ring in the code's last four seconds (the next code is asked for at five). _(default: #d97706)_
    * - **--gym-access-qr-track** - The ring's track and message borders. _(default: color-mix(in srgb, currentColor 15%, transparent))_
    * - **--gym-access-qr-radius** - Corner radius of the ring and message box. _(default: 1rem)_
    * - **--gym-access-qr-ring-width** - Ring thickness. _(default: 0.5rem)_
