@@ -21,4 +21,7 @@ export default defineConfig({
   root,
   plugins: [demoHome, demoBackendPlugin()],
   server: { host: true, port: 5173 },
+  // Only the demo's pages: the framework examples are projects of their own and import the built package,
+  // which a fresh clone does not have yet (Vite's dependency scan reported them as missing).
+  optimizeDeps: { entries: ['demo/*.html'] },
 });
