@@ -305,7 +305,7 @@ async function rotationCosts(contents) {
     Object.assign(subject, await open(subject.path), { samples: [] });
     await subject.page.waitForFunction(() => customElements.get('gym-access-qr') || customElements.get('sl-qr-code'));
     await subject.page.evaluate(instantFetch, contents);
-    await subject.page.evaluate(subject.setup);
+    for (const step of [subject.setup].flat()) await subject.page.evaluate(step);
     // Warm up.
     await subject.page.evaluate(subject.run, 20);
   }
@@ -374,46 +374,56 @@ const rotatePeer = (contents) => ({
  * frame. No encoding, no framework, no countdown. Its paths are the
  * element's own for the same contents.
  */
+/** In the page: the floors' static view, an SVG of the element's size and a live region, and their rotation. */
+function staticView() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('width', '253');
+  svg.setAttribute('height', '253');
+  svg.setAttribute('shape-rendering', 'crispEdges');
+  const path = document.createElementNS(ns, 'path');
+  svg.append(path);
+  const live = document.createElement('div');
+  live.setAttribute('role', 'status');
+  const style = document.createElement('style');
+  style.textContent = '[role=status]{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}';
+  document.body.append(style, svg, live);
+  window.__view = { svg, path, live };
+}
+/** Fetch and parse, a path for the answer from `window.__pathFor` ([viewBox, d]), swapped in, the words said, a frame. */
+async function rotateStaticView(n) {
+  const view = window.__view;
+  for (let i = 0; i < n; i++) {
+    const response = await fetch('/v1/customers/1234567/access-code');
+    const body = await response.json();
+    const [viewBox, d] = window.__pathFor(body);
+    view.svg.setAttribute('viewBox', viewBox);
+    view.path.setAttribute('d', d);
+    view.live.textContent = body.format === 'QR_CODE' ? 'New check-in code shown.' : '';
+    await new Promise((frame) => requestAnimationFrame(() => setTimeout(frame)));
+  }
+}
 const rotateFloor = {
-  setup: async () => {
-    const el = document.createElement('gym-access-qr');
-    el.setAttribute('customer-id', '1234567');
-    el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
-    document.body.append(el);
-    const paths = [];
-    for (let i = 0; i < 64; i++) {
-      await el.refresh();
-      await el.updateComplete;
-      const svg = el.shadowRoot.querySelector('svg.qr');
-      paths.push([svg.getAttribute('viewBox'), svg.querySelector('path').getAttribute('d')]);
-    }
-    el.remove();
-    const ns = 'http://www.w3.org/2000/svg';
-    const svg = document.createElementNS(ns, 'svg');
-    svg.setAttribute('width', '253');
-    svg.setAttribute('height', '253');
-    svg.setAttribute('shape-rendering', 'crispEdges');
-    const path = document.createElementNS(ns, 'path');
-    svg.append(path);
-    const live = document.createElement('div');
-    live.setAttribute('role', 'status');
-    const style = document.createElement('style');
-    style.textContent = '[role=status]{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}';
-    document.body.append(style, svg, live);
-    window.__floor = { paths, svg, path, live, i: 0 };
-  },
-  run: async (n) => {
-    const floor = window.__floor;
-    for (let i = 0; i < n; i++) {
-      const response = await fetch('/v1/customers/1234567/access-code');
-      const body = await response.json();
-      const [viewBox, d] = floor.paths[floor.i++ % floor.paths.length];
-      floor.svg.setAttribute('viewBox', viewBox);
-      floor.path.setAttribute('d', d);
-      floor.live.textContent = body.format === 'QR_CODE' ? 'New check-in code shown.' : '';
-      await new Promise((frame) => requestAnimationFrame(() => setTimeout(frame)));
-    }
-  },
+  setup: [
+    async () => {
+      const el = document.createElement('gym-access-qr');
+      el.setAttribute('customer-id', '1234567');
+      el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+      document.body.append(el);
+      const paths = [];
+      for (let i = 0; i < 64; i++) {
+        await el.refresh();
+        await el.updateComplete;
+        const svg = el.shadowRoot.querySelector('svg.qr');
+        paths.push([svg.getAttribute('viewBox'), svg.querySelector('path').getAttribute('d')]);
+      }
+      el.remove();
+      let next = 0;
+      window.__pathFor = () => paths[next++ % paths.length];
+    },
+    staticView,
+  ],
+  run: rotateStaticView,
 };
 /**
  * The encoding floor: the floor, but the path made from the answer's content
@@ -422,34 +432,17 @@ const rotateFloor = {
  * countdown, no ring, no clock.
  */
 const rotateEncodingFloor = {
-  setup: async () => {
-    await import('/bench/.build/qr-image.js');
-    const ns = 'http://www.w3.org/2000/svg';
-    const svg = document.createElementNS(ns, 'svg');
-    svg.setAttribute('width', '253');
-    svg.setAttribute('height', '253');
-    svg.setAttribute('shape-rendering', 'crispEdges');
-    const path = document.createElementNS(ns, 'path');
-    svg.append(path);
-    const live = document.createElement('div');
-    live.setAttribute('role', 'status');
-    const style = document.createElement('style');
-    style.textContent = '[role=status]{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}';
-    document.body.append(style, svg, live);
-    window.__floor = { svg, path, live };
-  },
-  run: async (n) => {
-    const floor = window.__floor;
-    for (let i = 0; i < n; i++) {
-      const response = await fetch('/v1/customers/1234567/access-code');
-      const body = await response.json();
-      const { size, path } = window.qrImage(body.content, 'M');
-      floor.svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
-      floor.path.setAttribute('d', path);
-      floor.live.textContent = body.format === 'QR_CODE' ? 'New check-in code shown.' : '';
-      await new Promise((frame) => requestAnimationFrame(() => setTimeout(frame)));
-    }
-  },
+  setup: [
+    async () => {
+      await import('/bench/.build/qr-image.js');
+      window.__pathFor = (body) => {
+        const { size, path } = window.qrImage(body.content, 'M');
+        return [`0 0 ${size} ${size}`, path];
+      };
+    },
+    staticView,
+  ],
+  run: rotateStaticView,
 };
 
 console.log('Rotation cost …');
