@@ -356,19 +356,23 @@ export class GymAccessQr extends LitElement {
     if (ring && code && (ring !== this.ring || code !== this.ringCode)) {
       const now = performance.now();
       const ringTimes = ringSteps(code);
+      // Each edge's iteration is twice the code's life, the second half held empty: an animation that never ends
+      // leaves Chromium no end to wake up for. (Re-placed, a finite one still woke it at its old end for a style
+      // recalculation and a commit, once per code.) The code has been taken off screen long before it would repeat.
+      const edge = { ...ringTimes, count: ringTimes.count * 2 };
       // The ring's four edges, the sheen (a quarter of the way across each second), then the five strips.
-      const steps = [ringTimes, ringTimes, ringTimes, ringTimes, { count: 4, period: 1000, start: ringTimes.start }, ...stripSteps(code, now)];
+      const steps = [edge, edge, edge, edge, { count: 4, period: 1000, start: ringTimes.start }, ...stripSteps(code, now)];
       if (ring !== this.ring) {
         for (const animation of this.steps) animation.cancel();
         const moving = [...ring.querySelectorAll('.edge, .sheen'), ...root.querySelectorAll('.strip')];
         this.steps = moving.map((element, i) => {
-          // Each edge shrinks in its quarter of the code's life, clockwise from the top.
+          // Each edge shrinks in its quarter of the code's life (the first half of its iteration), clockwise from the top.
           const gone = i % 2 ? 'scaleY(0)' : 'scaleX(0)';
           const frames =
             i < 4
-              ? [{ transform: 'none' }, { transform: 'none', offset: i / 4 }, { transform: gone, offset: (i + 1) / 4 }, { transform: gone }]
+              ? [{ transform: 'none' }, { transform: 'none', offset: i / 8 }, { transform: gone, offset: (i + 1) / 8 }, { transform: gone }]
               : { transform: i < 5 ? ['translateX(-37.5%)', 'translateX(62.5%)'] : ['none', 'translateY(-100%)'] };
-          return element.animate(frames, { fill: 'both', iterations: i < 4 ? 1 : Infinity });
+          return element.animate(frames, { fill: 'both', iterations: Infinity });
         });
         this.stepParts = moving.map((element) => element.closest('.ring, .countdown, .clock')!);
         this.stepDurations = [];
