@@ -367,13 +367,6 @@ const rotatePeer = (contents) => ({
     })();`,
   ),
 });
-/**
- * The floor: what any element must do for a new code, and nothing else. The
- * same answer fetched and parsed, our path for it swapped into a static SVG
- * of the same size, and the same words written into a live region, then a
- * frame. No encoding, no framework, no countdown. Its paths are the
- * element's own for the same contents.
- */
 /** In the page: the floors' static view, an SVG of the element's size and a live region, and their rotation. */
 function staticView() {
   const ns = 'http://www.w3.org/2000/svg';
@@ -403,6 +396,13 @@ async function rotateStaticView(n) {
     await new Promise((frame) => requestAnimationFrame(() => setTimeout(frame)));
   }
 }
+/**
+ * The floor: what any element must do for a new code, and nothing else. The
+ * same answer fetched and parsed, our path for it swapped into a static SVG
+ * of the same size, and the same words written into a live region, then a
+ * frame. No encoding, no framework, no countdown. Its paths are the
+ * element's own for the same contents.
+ */
 const rotateFloor = {
   setup: [
     async () => {
