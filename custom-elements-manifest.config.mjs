@@ -45,7 +45,12 @@ export default {
     customElementJsxPlugin({ ...quiet, outdir, fileName: 'jsx.d.ts' }),
     reactJsx,
     customElementVuejsPlugin({ ...quiet, outdir, fileName: 'vue.d.ts' }),
-    customElementVsCodePlugin({ ...quiet, outdir, htmlFileName: 'vscode.html-custom-data.json', cssFileName: 'vscode.css-custom-data.json' }),
+    customElementVsCodePlugin({
+      ...quiet,
+      outdir,
+      htmlFileName: 'vscode.html-custom-data.json',
+      cssFileName: 'vscode.css-custom-data.json',
+    }),
     customElementJetBrainsPlugin({ ...quiet, outdir, webTypesFileName: 'web-types.json', packageJson: false }),
   ],
 };

@@ -17,7 +17,9 @@ export default {
   concurrency: 1,
   browsers: [
     chromeLauncher({ launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS } }),
-    puppeteerLauncher({ launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true } }),
+    puppeteerLauncher({
+      launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true },
+    }),
     webdriverLauncher({
       automationProtocol: 'webdriver',
       hostname: '127.0.0.1',

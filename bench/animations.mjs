@@ -47,12 +47,15 @@ for (const [name, code] of Object.entries(cases)) {
   await page.setViewport({ width: 400, height: 700 });
   await page.setContent('<!doctype html><body>');
   await page.evaluate(
-    new Function(`const d = document.createElement('div'); d.style.cssText = 'width:288px;height:8px;background:#16a34a'; document.body.append(d); ${code}`),
+    new Function(
+      `const d = document.createElement('div'); d.style.cssText = 'width:288px;height:8px;background:#16a34a'; document.body.append(d); ${code}`,
+    ),
   );
   await page.bringToFront();
   const cdp = await page.createCDPSession();
   await cdp.send('Performance.enable');
-  const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const task = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
   await new Promise((done) => setTimeout(done, 1000));
   const before = await task();
   await new Promise((done) => setTimeout(done, SECONDS * 1000));

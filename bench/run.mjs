@@ -84,7 +84,11 @@ window.encode = (content) => { const qr = qrcode(0, 'M'); qr.addData(content, 'N
 await bundle('encoder-shipped', encoderEntry, [qrcodeGeneratorPlugin()]);
 await bundle('encoder-published', encoderEntry);
 // The element's own encoder and path (src/internal/qr.ts), for the encoding floor.
-await bundle('qr-image', `import { qrImage } from ${JSON.stringify(join(root, 'src/internal/qr.ts'))};\nwindow.qrImage = qrImage;\n`, [qrcodeGeneratorPlugin()]);
+await bundle(
+  'qr-image',
+  `import { qrImage } from ${JSON.stringify(join(root, 'src/internal/qr.ts'))};\nwindow.qrImage = qrImage;\n`,
+  [qrcodeGeneratorPlugin()],
+);
 const ours = readFileSync(join(root, 'dist/gym-access-qr.js'), 'utf8');
 const oursIife = readFileSync(join(root, 'dist/gym-access-qr.iife.js'), 'utf8');
 
@@ -92,8 +96,10 @@ const oursIife = readFileSync(join(root, 'dist/gym-access-qr.iife.js'), 'utf8');
 
 const mock = createMockOpenApi();
 const pages = {
-  '/ours.html': '<!doctype html><html lang="en"><body><script type="module" src="/dist/gym-access-qr.js"></script></body></html>',
-  '/peer.html': '<!doctype html><html lang="en"><body><script type="module" src="/bench/.build/peer.js"></script></body></html>',
+  '/ours.html':
+    '<!doctype html><html lang="en"><body><script type="module" src="/dist/gym-access-qr.js"></script></body></html>',
+  '/peer.html':
+    '<!doctype html><html lang="en"><body><script type="module" src="/bench/.build/peer.js"></script></body></html>',
   '/blank.html': '<!doctype html><title>other tab</title>',
   '/encoders.html': '<!doctype html><script src="/bench/.build/encoder-shipped.js" type="module"></script>',
 };
@@ -108,7 +114,10 @@ const server = createServer(async (req, res) => {
   if (path.startsWith('/dist/') || path.startsWith('/bench/.build/')) {
     try {
       const body = readFileSync(join(root, path));
-      res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'max-age=3600' });
+      res.writeHead(200, {
+        'Content-Type': types[extname(path)] ?? 'application/octet-stream',
+        'Cache-Control': 'max-age=3600',
+      });
       return res.end(body);
     } catch {
       /* fall through */
@@ -121,7 +130,11 @@ await new Promise((done) => server.listen(0, '127.0.0.1', done));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
 async function post(path, body) {
-  await fetch(origin + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  await fetch(origin + path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 async function requestsOf(customerId) {
   return (await (await fetch(`${origin}/mock/stats?customerId=${customerId}`)).json()).accessCodeRequests;
@@ -178,7 +191,10 @@ const KINDS = [
   ['layout', /^(Layout|UpdateLayerTree|IntersectionObserverController::computeIntersections)$/],
   ['paint', /^(PrePaint|Paint|PaintImage|Layerize|Commit|UpdateLayer|CompositeLayers|Decode.*|RasterTask)$/],
   ['gc', /^(MinorGC|MajorGC|V8\.GC.*|BlinkGC.*|CppGC.*)$/],
-  ['script', /^(RunMicrotasks|FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|EventDispatch|XHR.*|v8\..*|V8\..*|ParseHTML|FireIdleCallback|v8\.compile|CompileScript|.*Observer.*Callback)$/],
+  [
+    'script',
+    /^(RunMicrotasks|FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|EventDispatch|XHR.*|v8\..*|V8\..*|ParseHTML|FireIdleCallback|v8\.compile|CompileScript|.*Observer.*Callback)$/,
+  ],
 ];
 const kindOf = (name) => KINDS.find(([, pattern]) => pattern.test(name))?.[0] ?? 'other';
 
@@ -189,11 +205,15 @@ const kindOf = (name) => KINDS.find(([, pattern]) => pattern.test(name))?.[0] ??
  * page: read the split as shares; the untraced task time is the figure.
  */
 async function tracedSplit(page, work, per) {
-  await page.tracing.start({ categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] });
+  await page.tracing.start({
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+  });
   await work();
   const { traceEvents } = JSON.parse(Buffer.from(await page.tracing.stop()).toString('utf8'));
   const pid = traceEvents.find((e) => e.name === 'TracingStartedInBrowser')?.args?.data?.frames?.[0]?.processId;
-  const tid = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid && e.args?.name === 'CrRendererMain')?.tid;
+  const tid = traceEvents.find(
+    (e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid && e.args?.name === 'CrRendererMain',
+  )?.tid;
   const events = traceEvents
     .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined)
     .sort((x, y) => x.ts - y.ts || y.dur - x.dur);
@@ -220,15 +240,24 @@ async function tracedSplit(page, work, per) {
 function instantFetch(contents) {
   let i = 0;
   window.fetch = async () =>
-    new Response(JSON.stringify({ format: 'QR_CODE', content: contents[i++ % contents.length], expiresAt: new Date(Date.now() + 30_000).toISOString() }), {
-      headers: { 'Content-Type': 'application/json', Date: new Date().toUTCString() },
-    });
+    new Response(
+      JSON.stringify({
+        format: 'QR_CODE',
+        content: contents[i++ % contents.length],
+        expiresAt: new Date(Date.now() + 30_000).toISOString(),
+      }),
+      {
+        headers: { 'Content-Type': 'application/json', Date: new Date().toUTCString() },
+      },
+    );
 }
 
 /** 19-digit codes, like Magicline's. */
 const digits19 = Array.from({ length: 64 }, (_, i) => String(4_000_000_000_000_000_000n + BigInt(i) * 7_919n));
 /** The largest byte-mode content at level M that still fits version 10 (213 bytes). */
-const large = Array.from({ length: 64 }, (_, i) => `gym:${String(i).padStart(3, '0')}:`.padEnd(213, 'abcdefghijklmnopqrstuvwxyz0123456789'));
+const large = Array.from({ length: 64 }, (_, i) =>
+  `gym:${String(i).padStart(3, '0')}:`.padEnd(213, 'abcdefghijklmnopqrstuvwxyz0123456789'),
+);
 
 const results = {};
 const t0 = performance.now();
@@ -379,7 +408,8 @@ function staticView() {
   const live = document.createElement('div');
   live.setAttribute('role', 'status');
   const style = document.createElement('style');
-  style.textContent = '[role=status]{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}';
+  style.textContent =
+    '[role=status]{position:absolute;inline-size:1px;block-size:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}';
   document.body.append(style, svg, live);
   window.__view = { svg, path, live };
 }
@@ -468,7 +498,8 @@ results.rotationMs = {
   for (const name of ['shipped', 'published']) {
     results.encodeUs[name] = await page.evaluate(
       async (name, contents, runs) => {
-        const { encode } = name === 'shipped' ? window : await import('/bench/.build/encoder-published.js').then(() => window);
+        const { encode } =
+          name === 'shipped' ? window : await import('/bench/.build/encoder-published.js').then(() => window);
         for (let i = 0; i < 2000; i++) encode(contents[i % contents.length]);
         // Back to back, as a hot loop runs it …
         const hot = [];
@@ -553,29 +584,44 @@ console.log(`Idle cost (${IDLE_SECONDS} s; the peer and the floor ${ROTATION_SEC
 const idleCustomer = customer();
 await post(`/mock/settings?customerId=${idleCustomer}`, { lifetimeSeconds: 30 });
 results.idle = {
-  ours: await idleCost('/ours.html', new Function(`
+  ours: await idleCost(
+    '/ours.html',
+    new Function(`
     const el = document.createElement('gym-access-qr');
     el.setAttribute('customer-id', '${idleCustomer}');
     el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
-    document.body.append(el);`), IDLE_SECONDS),
+    document.body.append(el);`),
+    IDLE_SECONDS,
+  ),
   // A static code does nothing over time; a shorter run says as much. Three windows, so that the one with the
   // collection V8 runs once a page has gone quiet after loading is not the median.
-  peer: await idleCost('/peer.html', new Function(`
+  peer: await idleCost(
+    '/peer.html',
+    new Function(`
     const el = document.createElement('sl-qr-code');
     el.value = '${digits19[0]}';
     el.size = 288;
-    document.body.append(el);`), ROTATION_SECONDS * (quick ? 1 : 3)),
+    document.body.append(el);`),
+    ROTATION_SECONDS * (quick ? 1 : 3),
+  ),
   // The floor: no element, one task a second that writes an accessible name, as a countdown's label needs.
-  floor: await idleCost('/ours.html', () => {
-    const label = document.createElement('div');
-    label.setAttribute('role', 'img');
-    document.body.append(label);
-    const tick = () => {
-      label.setAttribute('aria-label', `Check-in code, valid for ${29 - (Math.floor(performance.now() / 1000) % 30)} more seconds`);
-      setTimeout(tick, 1000 - (performance.now() % 1000));
-    };
-    tick();
-  }, ROTATION_SECONDS * (quick ? 1 : 3)),
+  floor: await idleCost(
+    '/ours.html',
+    () => {
+      const label = document.createElement('div');
+      label.setAttribute('role', 'img');
+      document.body.append(label);
+      const tick = () => {
+        label.setAttribute(
+          'aria-label',
+          `Check-in code, valid for ${29 - (Math.floor(performance.now() / 1000) % 30)} more seconds`,
+        );
+        setTimeout(tick, 1000 - (performance.now() % 1000));
+      };
+      tick();
+    },
+    ROTATION_SECONDS * (quick ? 1 : 3),
+  ),
 };
 
 // -- requests per code lifetime ------------------------------------------------
@@ -586,23 +632,32 @@ results.idle = {
   await post(`/mock/settings?customerId=${id}`, { lifetimeSeconds: 3 });
   const { page } = await open('/ours.html');
   await page.waitForFunction(() => customElements.get('gym-access-qr'));
-  const codes = await page.evaluate(async (id, lifetimes) => {
-    const el = document.createElement('gym-access-qr');
-    el.setAttribute('customer-id', id);
-    el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
-    let codes = 0;
-    const done = new Promise((resolve) =>
-      el.addEventListener('gym-access-qr-refresh', () => {
-        if (++codes === lifetimes) resolve();
-      }),
-    );
-    document.body.append(el);
-    await done;
-    return codes;
-  }, id, LIFETIMES);
+  const codes = await page.evaluate(
+    async (id, lifetimes) => {
+      const el = document.createElement('gym-access-qr');
+      el.setAttribute('customer-id', id);
+      el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+      let codes = 0;
+      const done = new Promise((resolve) =>
+        el.addEventListener('gym-access-qr-refresh', () => {
+          if (++codes === lifetimes) resolve();
+        }),
+      );
+      document.body.append(el);
+      await done;
+      return codes;
+    },
+    id,
+    LIFETIMES,
+  );
   // The request for the next code may already be under way: count those that brought a shown code.
   const sent = await requestsOf(id);
-  results.requestsPerLifetimeVisible = { requests: sent, codes, ratio: Math.min(sent, codes) / codes, inFlightAtEnd: sent - codes };
+  results.requestsPerLifetimeVisible = {
+    requests: sent,
+    codes,
+    ratio: Math.min(sent, codes) / codes,
+    inFlightAtEnd: sent - codes,
+  };
 
   // Hidden: another tab in front for as long as 10 lifetimes would take.
   const before = await requestsOf(id);
@@ -645,17 +700,21 @@ results.idle = {
       }
     }, n);
   const mountCycles = (n) =>
-    page.evaluate(async (id, n) => {
-      for (let i = 0; i < n; i++) {
-        const el = document.createElement('gym-access-qr');
-        el.setAttribute('customer-id', id);
-        el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
-        const shown = new Promise((done) => el.addEventListener('gym-access-qr-refresh', done, { once: true }));
-        document.body.append(el);
-        await shown;
-        el.remove();
-      }
-    }, id, n);
+    page.evaluate(
+      async (id, n) => {
+        for (let i = 0; i < n; i++) {
+          const el = document.createElement('gym-access-qr');
+          el.setAttribute('customer-id', id);
+          el.setAttribute('token-endpoint', '/v1/customers/{customerId}/access-code');
+          const shown = new Promise((done) => el.addEventListener('gym-access-qr-refresh', done, { once: true }));
+          document.body.append(el);
+          await shown;
+          el.remove();
+        }
+      },
+      id,
+      n,
+    );
   // Rotations against the real mock over HTTP, back to back. The first batch also warms the JIT
   // and caches; growth that scales with the count shows as growth in the second batch.
   const beforeRotations = await sample();
@@ -669,7 +728,16 @@ results.idle = {
   const afterMounts = await sample();
   await mountCycles(MOUNTS);
   const afterMoreMounts = await sample();
-  results.memory = { beforeRotations, afterRotations, afterMoreRotations, beforeMounts, afterMounts, afterMoreMounts, rotations: ROTATIONS, mounts: MOUNTS };
+  results.memory = {
+    beforeRotations,
+    afterRotations,
+    afterMoreRotations,
+    beforeMounts,
+    afterMounts,
+    afterMoreMounts,
+    rotations: ROTATIONS,
+    mounts: MOUNTS,
+  };
   await page.close();
 }
 
@@ -698,31 +766,146 @@ const { bytes, rotationMs, idle, memory } = results;
 const paired = (a, b) => spread(stats(a.samples.map((ms, i) => ms / b.samples[i])));
 const rows = [
   ['metric', 'ours', 'peer (sl-qr-code)', 'ours / peer', 'note'],
-  ['bundle, gzipped (ES)', kB(bytes.ours.gzipped), kB(bytes.peer.gzipped), f2(bytes.ours.gzipped / bytes.peer.gzipped), `floor ${kB(bytes.floor.gzipped)}: ours/floor ${f2(bytes.ours.gzipped / bytes.floor.gzipped)}`],
-  ['bundle, minified (ES)', kB(bytes.ours.minified), kB(bytes.peer.minified), f2(bytes.ours.minified / bytes.peer.minified), `floor ${kB(bytes.floor.minified)}: ours/floor ${f2(bytes.ours.minified / bytes.floor.minified)}`],
+  [
+    'bundle, gzipped (ES)',
+    kB(bytes.ours.gzipped),
+    kB(bytes.peer.gzipped),
+    f2(bytes.ours.gzipped / bytes.peer.gzipped),
+    `floor ${kB(bytes.floor.gzipped)}: ours/floor ${f2(bytes.ours.gzipped / bytes.floor.gzipped)}`,
+  ],
+  [
+    'bundle, minified (ES)',
+    kB(bytes.ours.minified),
+    kB(bytes.peer.minified),
+    f2(bytes.ours.minified / bytes.peer.minified),
+    `floor ${kB(bytes.floor.minified)}: ours/floor ${f2(bytes.ours.minified / bytes.floor.minified)}`,
+  ],
   ['bundle, gzipped (IIFE)', kB(bytes.oursIife.gzipped), '', '', `minified ${kB(bytes.oursIife.minified)}`],
-  ['response → QR in DOM, ms', spread(results.responseToQrMs), '', '', `median [p10–p90], n=${results.responseToQrMs.n}`],
+  [
+    'response → QR in DOM, ms',
+    spread(results.responseToQrMs),
+    '',
+    '',
+    `median [p10–p90], n=${results.responseToQrMs.n}`,
+  ],
   ['connected → QR in DOM, ms', spread(results.mountToQrMs), '', '', 'warm cache, local endpoint'],
-  ['rotation, 19 digits, ms main thread', spread(rotationMs.ours19), spread(rotationMs.peer19), f2(rotationMs.ours19.median / rotationMs.peer19.median), `encode + path + render + style/layout/paint; batch by batch ${paired(rotationMs.ours19, rotationMs.peer19)}`],
-  ['rotation, 213 bytes (v10-M), ms', spread(rotationMs.oursLarge), spread(rotationMs.peerLarge), f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median), `batch by batch ${paired(rotationMs.oursLarge, rotationMs.peerLarge)}`],
-  ['rotation floor, 19 digits, ms', spread(rotationMs.floor19), spread(rotationMs.peer19), f2(rotationMs.floor19.median / rotationMs.peer19.median), 'fetch + parse + path swap + live text + frame, nothing else'],
-  ['rotation floor, 213 bytes, ms', spread(rotationMs.floorLarge), spread(rotationMs.peerLarge), f2(rotationMs.floorLarge.median / rotationMs.peerLarge.median), 'batches of ours, peer and floors taken in turn'],
-  ['encoding floor, 19 digits, ms', spread(rotationMs.encodingFloor19), spread(rotationMs.peer19), f2(rotationMs.encodingFloor19.median / rotationMs.peer19.median), `the floor + our encoder and path; batch by batch ${paired(rotationMs.encodingFloor19, rotationMs.peer19)}`],
-  ['encoding floor, 213 bytes, ms', spread(rotationMs.encodingFloorLarge), spread(rotationMs.peerLarge), f2(rotationMs.encodingFloorLarge.median / rotationMs.peerLarge.median), 'still no framework, ring, countdown or clock'],
-  ['encoder, 19 digits, µs', `${f1(results.encodeUs.shipped.hot)} hot, ${f1(results.encodeUs.shipped.spaced)} spaced`, '', '', `qrcode-generator as published: ${f1(results.encodeUs.published.hot)} hot, ${f1(results.encodeUs.published.spaced)} spaced (one every 20 ms)`],
-  ['idle, ms busy per s', spread(idle.ours.busyMsPerSecond), spread(idle.peer.busyMsPerSecond), f2(idle.ours.busyMsPerSecond.median / idle.peer.busyMsPerSecond.median), `30 s codes, ${ROTATION_SECONDS} s windows (one rotation each) over ${idle.ours.seconds} s, mean ${f2(idle.ours.mean)}; in 10 s windows ${spread(idle.ours.busyMsPerSecondIn10s)}; the peer's static code over ${idle.peer.seconds} s`],
-  ['idle floor, ms busy per s', spread(idle.floor.busyMsPerSecond), '', '', `one task a second writing an accessible name, nothing else, over ${idle.floor.seconds} s`],
+  [
+    'rotation, 19 digits, ms main thread',
+    spread(rotationMs.ours19),
+    spread(rotationMs.peer19),
+    f2(rotationMs.ours19.median / rotationMs.peer19.median),
+    `encode + path + render + style/layout/paint; batch by batch ${paired(rotationMs.ours19, rotationMs.peer19)}`,
+  ],
+  [
+    'rotation, 213 bytes (v10-M), ms',
+    spread(rotationMs.oursLarge),
+    spread(rotationMs.peerLarge),
+    f2(rotationMs.oursLarge.median / rotationMs.peerLarge.median),
+    `batch by batch ${paired(rotationMs.oursLarge, rotationMs.peerLarge)}`,
+  ],
+  [
+    'rotation floor, 19 digits, ms',
+    spread(rotationMs.floor19),
+    spread(rotationMs.peer19),
+    f2(rotationMs.floor19.median / rotationMs.peer19.median),
+    'fetch + parse + path swap + live text + frame, nothing else',
+  ],
+  [
+    'rotation floor, 213 bytes, ms',
+    spread(rotationMs.floorLarge),
+    spread(rotationMs.peerLarge),
+    f2(rotationMs.floorLarge.median / rotationMs.peerLarge.median),
+    'batches of ours, peer and floors taken in turn',
+  ],
+  [
+    'encoding floor, 19 digits, ms',
+    spread(rotationMs.encodingFloor19),
+    spread(rotationMs.peer19),
+    f2(rotationMs.encodingFloor19.median / rotationMs.peer19.median),
+    `the floor + our encoder and path; batch by batch ${paired(rotationMs.encodingFloor19, rotationMs.peer19)}`,
+  ],
+  [
+    'encoding floor, 213 bytes, ms',
+    spread(rotationMs.encodingFloorLarge),
+    spread(rotationMs.peerLarge),
+    f2(rotationMs.encodingFloorLarge.median / rotationMs.peerLarge.median),
+    'still no framework, ring, countdown or clock',
+  ],
+  [
+    'encoder, 19 digits, µs',
+    `${f1(results.encodeUs.shipped.hot)} hot, ${f1(results.encodeUs.shipped.spaced)} spaced`,
+    '',
+    '',
+    `qrcode-generator as published: ${f1(results.encodeUs.published.hot)} hot, ${f1(results.encodeUs.published.spaced)} spaced (one every 20 ms)`,
+  ],
+  [
+    'idle, ms busy per s',
+    spread(idle.ours.busyMsPerSecond),
+    spread(idle.peer.busyMsPerSecond),
+    f2(idle.ours.busyMsPerSecond.median / idle.peer.busyMsPerSecond.median),
+    `30 s codes, ${ROTATION_SECONDS} s windows (one rotation each) over ${idle.ours.seconds} s, mean ${f2(idle.ours.mean)}; in 10 s windows ${spread(idle.ours.busyMsPerSecondIn10s)}; the peer's static code over ${idle.peer.seconds} s`,
+  ],
+  [
+    'idle floor, ms busy per s',
+    spread(idle.floor.busyMsPerSecond),
+    '',
+    '',
+    `one task a second writing an accessible name, nothing else, over ${idle.floor.seconds} s`,
+  ],
   ['idle, renders per s', f2(idle.ours.rendersPerSecond), f2(idle.peer.rendersPerSecond), '', 'goal ≤ 1'],
-  ['idle, rAF callbacks', String(idle.ours.animationFrameCallbacks), String(idle.peer.animationFrameCallbacks), '', 'goal 0 (ring and sheen run on the compositor)'],
-  ['requests per code, visible', f2(results.requestsPerLifetimeVisible.ratio), '', '', `${results.requestsPerLifetimeVisible.requests} requests for ${results.requestsPerLifetimeVisible.codes} codes (goal 1.00)`],
-  ['requests while hidden', String(results.requestsWhileHidden.requests), '', '', `${results.requestsWhileHidden.seconds} s, page ${results.requestsWhileHidden.visibilityState} (goal 0)`],
-  ['JS heap KB, rotations: 0 → N → 2N', `${f1(memory.beforeRotations.heapKB)} → ${f1(memory.afterRotations.heapKB)} → ${f1(memory.afterMoreRotations.heapKB)}`, '', '', `N=${memory.rotations}, after GC; the first N warms the JIT`],
-  ['DOM nodes, rotations: 0 → N → 2N', `${memory.beforeRotations.nodes} → ${memory.afterRotations.nodes} → ${memory.afterMoreRotations.nodes}`, '', '', ''],
-  ['JS heap KB, mounts: 0 → N → 2N', `${f1(memory.beforeMounts.heapKB)} → ${f1(memory.afterMounts.heapKB)} → ${f1(memory.afterMoreMounts.heapKB)}`, '', '', `N=${memory.mounts} mount/unmount cycles, after GC`],
-  ['DOM nodes, mounts: 0 → N → 2N', `${memory.beforeMounts.nodes} → ${memory.afterMounts.nodes} → ${memory.afterMoreMounts.nodes}`, '', '', ''],
+  [
+    'idle, rAF callbacks',
+    String(idle.ours.animationFrameCallbacks),
+    String(idle.peer.animationFrameCallbacks),
+    '',
+    'goal 0 (ring and sheen run on the compositor)',
+  ],
+  [
+    'requests per code, visible',
+    f2(results.requestsPerLifetimeVisible.ratio),
+    '',
+    '',
+    `${results.requestsPerLifetimeVisible.requests} requests for ${results.requestsPerLifetimeVisible.codes} codes (goal 1.00)`,
+  ],
+  [
+    'requests while hidden',
+    String(results.requestsWhileHidden.requests),
+    '',
+    '',
+    `${results.requestsWhileHidden.seconds} s, page ${results.requestsWhileHidden.visibilityState} (goal 0)`,
+  ],
+  [
+    'JS heap KB, rotations: 0 → N → 2N',
+    `${f1(memory.beforeRotations.heapKB)} → ${f1(memory.afterRotations.heapKB)} → ${f1(memory.afterMoreRotations.heapKB)}`,
+    '',
+    '',
+    `N=${memory.rotations}, after GC; the first N warms the JIT`,
+  ],
+  [
+    'DOM nodes, rotations: 0 → N → 2N',
+    `${memory.beforeRotations.nodes} → ${memory.afterRotations.nodes} → ${memory.afterMoreRotations.nodes}`,
+    '',
+    '',
+    '',
+  ],
+  [
+    'JS heap KB, mounts: 0 → N → 2N',
+    `${f1(memory.beforeMounts.heapKB)} → ${f1(memory.afterMounts.heapKB)} → ${f1(memory.afterMoreMounts.heapKB)}`,
+    '',
+    '',
+    `N=${memory.mounts} mount/unmount cycles, after GC`,
+  ],
+  [
+    'DOM nodes, mounts: 0 → N → 2N',
+    `${memory.beforeMounts.nodes} → ${memory.afterMounts.nodes} → ${memory.afterMoreMounts.nodes}`,
+    '',
+    '',
+    '',
+  ],
 ];
 // Where the main-thread time goes, from one traced batch (self time per kind; tracing inflates the total).
-const split = ({ traced: { ms } }) => ['script', 'style', 'layout', 'paint', 'gc', 'other'].map((k) => f2(ms[k])).join(' / ');
+const split = ({ traced: { ms } }) =>
+  ['script', 'style', 'layout', 'paint', 'gc', 'other'].map((k) => f2(ms[k])).join(' / ');
 const counts = ({ traced: { count } }) => ['UpdateLayoutTree', 'Layout', 'Paint'].map((k) => f2(count[k])).join(' / ');
 const splitNote = 'traced ms: script / style / layout / paint / gc / task overhead';
 const countNote = 'traced: style recalcs / layouts / paints';
@@ -732,13 +915,21 @@ rows.push(
   ['rotation 19 d., floor split', split(rotationMs.floor19), '', '', splitNote],
   ['rotation 19 d., encoding floor split', split(rotationMs.encodingFloor19), '', '', splitNote],
   ['rotation 213 B, split', split(rotationMs.oursLarge), split(rotationMs.peerLarge), '', splitNote],
-  ['rotation 213 B, events', counts(rotationMs.oursLarge), counts(rotationMs.peerLarge), '', `${countNote} per rotation`],
+  [
+    'rotation 213 B, events',
+    counts(rotationMs.oursLarge),
+    counts(rotationMs.peerLarge),
+    '',
+    `${countNote} per rotation`,
+  ],
   ['idle, split per s', split(idle.ours), split(idle.peer), '', splitNote],
   ['idle, events per s', counts(idle.ours), counts(idle.peer), '', `${countNote} per second`],
 );
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 const line = (r) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-const table = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+const table = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join(
+  '\n',
+);
 console.log(`\n${table}\n\n${results.browser}, ${results.seconds.toFixed(0)} s${quick ? ', --quick' : ''}`);
 
 mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -80,7 +80,8 @@ const normalise = (value: string) => value.trim().toLowerCase();
 
 export function changedTheme(theme: Record<string, string>): [string, string][] {
   return Object.entries(theme).filter(
-    ([name, value]) => name in THEME_DEFAULTS && isSafeCssValue(value) && normalise(value) !== normalise(THEME_DEFAULTS[name]!),
+    ([name, value]) =>
+      name in THEME_DEFAULTS && isSafeCssValue(value) && normalise(value) !== normalise(THEME_DEFAULTS[name]!),
   );
 }
 
@@ -101,11 +102,15 @@ export function buildSnippet({ scriptSrc, format, integrity, attributes, theme }
       tagAttributes.push(`${name}="${escapeAttribute(value.trim())}"`);
     }
   }
-  lines.push(`<gym-access-qr${tagAttributes.length > 3 ? tagAttributes.map((a) => `\n  ${a}`).join('') + '\n' : tagAttributes.map((a) => ` ${a}`).join('')}></gym-access-qr>`);
+  lines.push(
+    `<gym-access-qr${tagAttributes.length > 3 ? tagAttributes.map((a) => `\n  ${a}`).join('') + '\n' : tagAttributes.map((a) => ` ${a}`).join('')}></gym-access-qr>`,
+  );
 
   const changed = changedTheme(theme);
   if (changed.length) {
-    lines.push(`<style>\n  gym-access-qr {\n${changed.map(([name, value]) => `    ${name}: ${value.trim()};`).join('\n')}\n  }\n</style>`);
+    lines.push(
+      `<style>\n  gym-access-qr {\n${changed.map(([name, value]) => `    ${name}: ${value.trim()};`).join('\n')}\n  }\n</style>`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,13 @@
 // written by `npm run build`); without a build the page says so and leaves
 // integrity out, rather than hash a bundle that is not the one shipped.
 import type { GymAccessQr } from '../src/index.js';
-import { ATTRIBUTE_DEFAULTS, THEME_DEFAULTS, buildSnippet, type SnippetAttributes, type SnippetOptions } from './builder.snippet.js';
+import {
+  ATTRIBUTE_DEFAULTS,
+  THEME_DEFAULTS,
+  buildSnippet,
+  type SnippetAttributes,
+  type SnippetOptions,
+} from './builder.snippet.js';
 
 interface Integrity {
   version: string;
@@ -58,7 +64,13 @@ function readOptions(): SnippetOptions {
     enlarge: text('enlarge') as SnippetAttributes['enlarge'],
   };
   const theme = Object.fromEntries(Object.keys(THEME_DEFAULTS).map((name) => [name, text(name)]));
-  return { scriptSrc: text('scriptSrc'), format, integrity: integrity?.files[BUNDLE[format]] ?? null, attributes, theme };
+  return {
+    scriptSrc: text('scriptSrc'),
+    format,
+    integrity: integrity?.files[BUNDLE[format]] ?? null,
+    attributes,
+    theme,
+  };
 }
 
 function updatePreviews({ attributes, theme }: SnippetOptions) {
@@ -132,6 +144,7 @@ for (const [key, value] of Object.entries(ATTRIBUTE_DEFAULTS)) {
   if (input instanceof HTMLSelectElement) input.value = String(value);
 }
 integrity = await loadIntegrity();
-field('scriptSrc').value = `https://cdn.jsdelivr.net/npm/gym-access-qr@${integrity?.version ?? 'latest'}/dist/${BUNDLE.module}`;
+field('scriptSrc').value =
+  `https://cdn.jsdelivr.net/npm/gym-access-qr@${integrity?.version ?? 'latest'}/dist/${BUNDLE.module}`;
 update();
 document.body.dataset.ready = '';

@@ -123,7 +123,10 @@ export function demoBackendMiddleware() {
 /** The demo backend as a Vite plugin, for `npm start`. */
 export function demoBackendPlugin() {
   let backend: Promise<DemoBackend> | undefined;
-  const mount = (server: { middlewares: { use(fn: (req: IncomingMessage, res: ServerResponse, next: Next) => void): void }; httpServer?: { on(event: 'close', fn: () => void): unknown } | null }) => {
+  const mount = (server: {
+    middlewares: { use(fn: (req: IncomingMessage, res: ServerResponse, next: Next) => void): void };
+    httpServer?: { on(event: 'close', fn: () => void): unknown } | null;
+  }) => {
     backend ??= createDemoBackend();
     server.middlewares.use((req, res, next) => {
       backend!.then(({ handle }) => handle(req, res, next), next);

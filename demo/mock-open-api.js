@@ -27,7 +27,19 @@ import { randomInt, randomUUID } from 'node:crypto';
 /** @type {MockSettings} */
 export const DEFAULT_SETTINGS = { lifetimeSeconds: 30, fault: 'none', singleUse: true, retryAfterSeconds: 3 };
 
-const FAULTS = ['none', 'server-error', 'rate-limited', 'unauthorized', 'forbidden', 'not-found', 'invalid-json', 'wrong-format', 'no-expires', 'slow', 'drop'];
+const FAULTS = [
+  'none',
+  'server-error',
+  'rate-limited',
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'invalid-json',
+  'wrong-format',
+  'no-expires',
+  'slow',
+  'drop',
+];
 const ACCESS_CODE_PATH = /^\/v1\/customers\/([0-9]{1,19})\/access-code$/;
 const MAX_BODY = 64 * 1024;
 
@@ -102,12 +114,14 @@ export function createMockOpenApi(options = {}) {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-API-KEY': target.apiKey },
       body,
-    }).then(
-      async (response) => {
+    })
+      .then(async (response) => {
         await response.body?.cancel();
         if (!response.ok) throw new Error(`webhook answered ${response.status}`);
-      },
-    ).catch((error) => (options.onWebhookError ?? ((e) => console.warn('mock Open API: webhook not delivered:', e)))(error));
+      })
+      .catch((error) =>
+        (options.onWebhookError ?? ((e) => console.warn('mock Open API: webhook not delivered:', e)))(error),
+      );
     sending.add(post);
     void post.finally(() => sending.delete(post));
   }
@@ -134,7 +148,8 @@ export function createMockOpenApi(options = {}) {
     const match = ACCESS_CODE_PATH.exec(url.pathname);
 
     if (match && method === 'GET') {
-      if (apiKey !== undefined && req.headers['x-api-key'] !== apiKey) return send(res, 401, { error: 'invalid X-API-KEY' });
+      if (apiKey !== undefined && req.headers['x-api-key'] !== apiKey)
+        return send(res, 401, { error: 'invalid X-API-KEY' });
       requests.set(/** @type {string} */ (match[1]), (requests.get(/** @type {string} */ (match[1])) ?? 0) + 1);
       await answerAccessCode(res, /** @type {string} */ (match[1]));
       return true;
@@ -150,7 +165,10 @@ export function createMockOpenApi(options = {}) {
       if (method === 'POST') {
         const body = await readJson(req);
         const patch = body && validSettings(body);
-        if (!patch) return send(res, 400, { error: `expected settings: lifetimeSeconds 1-3600, fault one of ${FAULTS.join(', ')}, singleUse boolean` });
+        if (!patch)
+          return send(res, 400, {
+            error: `expected settings: lifetimeSeconds 1-3600, fault one of ${FAULTS.join(', ')}, singleUse boolean`,
+          });
         if (customerId) overrides.set(customerId, { ...overrides.get(customerId), ...patch });
         else defaults = { ...defaults, ...patch };
       }
@@ -183,7 +201,12 @@ export function createMockOpenApi(options = {}) {
       case 'server-error':
         return send(res, 503, { error: 'upstream unavailable' }, headers);
       case 'rate-limited':
-        return send(res, 429, { error: 'rate limit exceeded' }, { ...headers, 'Retry-After': String(retryAfterSeconds) });
+        return send(
+          res,
+          429,
+          { error: 'rate limit exceeded' },
+          { ...headers, 'Retry-After': String(retryAfterSeconds) },
+        );
       case 'unauthorized':
         return send(res, 401, { error: 'not signed in' }, headers);
       case 'forbidden':

@@ -23,7 +23,11 @@ const bundleHash = `sha384-${createHash('sha384').update(readFileSync('dist/gym-
 const written = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
 check(written.files['gym-access-qr.js'] === bundleHash, 'dist/integrity.json holds the hash of dist/gym-access-qr.js');
 
-const demo = await createServer({ configFile: 'demo/vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+const demo = await createServer({
+  configFile: 'demo/vite.config.ts',
+  server: { port: 0, host: '127.0.0.1' },
+  logLevel: 'error',
+});
 await demo.listen();
 const demoOrigin = demo.resolvedUrls.local[0].replace(/\/$/, '');
 // The CMS page: another origin, serving the bundles and the mock backend.
@@ -37,18 +41,31 @@ try {
   builder.on('pageerror', (error) => errors.push(`builder: ${error.message}`));
   await builder.goto(`${demoOrigin}/demo/builder.html`);
   await builder.waitForSelector('body[data-ready]', { timeout: 30_000 });
-  await builder.waitForFunction(() => [...document.querySelectorAll('.preview gym-access-qr')].every((el) => el.getAttribute('state') === 'active'), { timeout: 15_000 });
-  check(true, 'builder: the light and the dark preview both show a code (the customer id is the {{ member.id }} placeholder)');
+  await builder.waitForFunction(
+    () => [...document.querySelectorAll('.preview gym-access-qr')].every((el) => el.getAttribute('state') === 'active'),
+    { timeout: 15_000 },
+  );
+  check(
+    true,
+    'builder: the light and the dark preview both show a code (the customer id is the {{ member.id }} placeholder)',
+  );
   const placeholder = await builder.$eval('#snippet', (el) => el.textContent);
-  check(placeholder.includes('customer-id="{{ member.id }}"'), 'builder: the snippet keeps the CMS placeholder as the customer id');
+  check(
+    placeholder.includes('customer-id="{{ member.id }}"'),
+    'builder: the snippet keeps the CMS placeholder as the customer id',
+  );
 
   // Fill the form as an integrator would, for the CMS page's origin.
   const set = (name, value) =>
-    builder.$eval(`[name="${name}"]`, (el, value) => {
-      if (el.type === 'checkbox') el.checked = value === 'on';
-      else el.value = value;
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    }, value);
+    builder.$eval(
+      `[name="${name}"]`,
+      (el, value) => {
+        if (el.type === 'checkbox') el.checked = value === 'on';
+        else el.value = value;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      value,
+    );
   await set('scriptSrc', `${cms.origin}/dist/gym-access-qr.js`);
   await set('customerId', '1234567');
   await set('tokenEndpoint', `${cms.origin}/v1/customers/{customerId}/access-code`);
@@ -57,27 +74,46 @@ try {
   await set('--gym-access-qr-accent', '#0ea5e9');
   const snippet = await builder.$eval('#snippet', (el) => el.textContent);
   console.log(`\n${snippet}`);
-  check(snippet.includes(`integrity="${bundleHash}" crossorigin="anonymous"`), 'snippet: integrity is the sha384 of dist/gym-access-qr.js');
+  check(
+    snippet.includes(`integrity="${bundleHash}" crossorigin="anonymous"`),
+    'snippet: integrity is the sha384 of dist/gym-access-qr.js',
+  );
   const tag = /<gym-access-qr([\s\S]*?)>/.exec(snippet)?.[1] ?? '';
   const names = [...tag.matchAll(/([a-z-]+)(?==|\s|$)/g)].map((m) => m[1]);
-  check(names.join(' ') === 'customer-id token-endpoint lang error-correction', `snippet: only the non-default attributes (${names.join(', ')})`);
-  check(/<style>\s*gym-access-qr \{\s*--gym-access-qr-accent: #0ea5e9;\s*\}\s*<\/style>/.test(snippet), 'snippet: a style block with only the changed accent colour');
+  check(
+    names.join(' ') === 'customer-id token-endpoint lang error-correction',
+    `snippet: only the non-default attributes (${names.join(', ')})`,
+  );
+  check(
+    /<style>\s*gym-access-qr \{\s*--gym-access-qr-accent: #0ea5e9;\s*\}\s*<\/style>/.test(snippet),
+    'snippet: a style block with only the changed accent colour',
+  );
   await builder.click('#copy');
   await builder.waitForFunction(() => document.querySelector('#copied').value !== '', { timeout: 5_000 });
   const clipboard = await builder.evaluate(() => navigator.clipboard.readText());
   check(clipboard === snippet, 'builder: Copy puts the snippet on the clipboard');
 
   // Paste into a blank page.
-  cms.pages['/pasted.html'] = `<!doctype html><html><head><meta charset="utf-8"><title>A CMS page</title></head><body>\n<p>Your code:</p>\n${snippet}</body></html>`;
+  cms.pages['/pasted.html'] =
+    `<!doctype html><html><head><meta charset="utf-8"><title>A CMS page</title></head><body>\n<p>Your code:</p>\n${snippet}</body></html>`;
   const page = await browser.newPage();
   page.on('pageerror', (error) => errors.push(`pasted: ${error.message}`));
   // The browser's own favicon request is not the snippet's.
-  page.on('response', (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && errors.push(`pasted: ${response.status()} ${response.url()}`));
+  page.on(
+    'response',
+    (response) =>
+      response.status() >= 400 &&
+      !response.url().endsWith('/favicon.ico') &&
+      errors.push(`pasted: ${response.status()} ${response.url()}`),
+  );
   await page.goto(`${cms.origin}/pasted.html`);
   await page.waitForSelector('gym-access-qr[state="active"]', { timeout: 15_000 });
   const issued = await cms.currentCode();
   const decoded = await decodeShownQr(page);
-  check(Boolean(issued) && decoded === issued, `pasted: the snippet renders a code that decodes to the issued one (${decoded === issued ? 'same 19 digits' : `decoded ${decoded}`})`);
+  check(
+    Boolean(issued) && decoded === issued,
+    `pasted: the snippet renders a code that decodes to the issued one (${decoded === issued ? 'same 19 digits' : `decoded ${decoded}`})`,
+  );
   const shown = await page.$eval('gym-access-qr', (el) => ({
     label: el.shadowRoot.querySelector('[role="img"]')?.getAttribute('aria-label'),
     accent: getComputedStyle(el).getPropertyValue('--gym-access-qr-accent').trim(),
@@ -86,7 +122,10 @@ try {
   check(shown.accent === '#0ea5e9', `pasted: the style block themes the element (accent ${shown.accent})`);
 
   // A bundle that is not the one hashed is refused by the browser: the check above can fail.
-  cms.pages['/tampered.html'] = cms.pages['/pasted.html'].replace(bundleHash, `sha384-${createHash('sha384').update('something else').digest('base64')}`);
+  cms.pages['/tampered.html'] = cms.pages['/pasted.html'].replace(
+    bundleHash,
+    `sha384-${createHash('sha384').update('something else').digest('base64')}`,
+  );
   const tampered = await browser.newPage();
   await tampered.goto(`${cms.origin}/tampered.html`);
   await new Promise((done) => setTimeout(done, 1_000));

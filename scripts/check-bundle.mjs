@@ -34,8 +34,12 @@ try {
   tab.on('pageerror', (error) => errors.push(error.message));
   tab.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   await tab.goto(`http://127.0.0.1:${server.address().port}/`);
-  await tab.waitForFunction(() => document.querySelector('gym-access-qr')?.getAttribute('state') === 'active', { timeout: 10_000 });
-  const drawn = await tab.evaluate(() => Boolean(document.querySelector('gym-access-qr').shadowRoot.querySelector('svg.qr path')));
+  await tab.waitForFunction(() => document.querySelector('gym-access-qr')?.getAttribute('state') === 'active', {
+    timeout: 10_000,
+  });
+  const drawn = await tab.evaluate(() =>
+    Boolean(document.querySelector('gym-access-qr').shadowRoot.querySelector('svg.qr path')),
+  );
   if (!drawn) errors.push('no QR drawn');
 } catch (error) {
   errors.push(error.message);

@@ -32,24 +32,44 @@ try {
     const tab = await browser.newPage();
     const errors = [];
     tab.on('pageerror', (error) => errors.push(error.message));
-    tab.on('console', (message) => ['error', 'warn', 'warning'].includes(message.type()) && errors.push(message.text()));
+    tab.on(
+      'console',
+      (message) => ['error', 'warn', 'warning'].includes(message.type()) && errors.push(message.text()),
+    );
     try {
       await tab.goto(`${site.origin}/`);
       await tab.waitForSelector('gym-access-qr[state="active"]', { timeout: 15_000 });
-      const status = await tab.waitForFunction(() => /^New code/.test(document.querySelector('#status')?.textContent ?? '') && document.querySelector('#status').textContent, { timeout: 5_000 });
+      const status = await tab.waitForFunction(
+        () =>
+          /^New code/.test(document.querySelector('#status')?.textContent ?? '') &&
+          document.querySelector('#status').textContent,
+        { timeout: 5_000 },
+      );
       check(true, `${name}: the refresh event reached the framework's handler ("${await status.jsonValue()}")`);
       const issued = await site.currentCode();
       const decoded = await decodeShownQr(tab);
-      check(Boolean(issued) && decoded === issued, `${name}: the QR on screen decodes to the code the backend issued (${decoded === issued ? 'same 19 digits' : `decoded ${decoded}`})`);
+      check(
+        Boolean(issued) && decoded === issued,
+        `${name}: the QR on screen decodes to the code the backend issued (${decoded === issued ? 'same 19 digits' : `decoded ${decoded}`})`,
+      );
       const authorization = site.accessCodeRequests.at(-1)?.authorization;
-      check(authorization === 'Bearer demo-member-token', `${name}: requestHeaders set as a property went out with the request (Authorization: ${authorization})`);
+      check(
+        authorization === 'Bearer demo-member-token',
+        `${name}: requestHeaders set as a property went out with the request (Authorization: ${authorization})`,
+      );
       const level = await tab.$eval('gym-access-qr', (el) => el.getAttribute('error-correction'));
       check(level === 'Q', `${name}: error-correction reached the element as an attribute (${level})`);
       const scan = await site.scan(issued);
       await tab.waitForSelector('gym-access-qr[state="invalidated"]', { timeout: 5_000 });
       const after = await tab.$eval('#status', (el) => el.textContent);
-      check(scan.result === 'granted' && after === 'Checked in', `${name}: a scan at the gate hides the code and the invalidated handler says "${after}"`);
-      check(errors.length === 0, `${name}: no errors or warnings in the console${errors.length ? `: ${errors.join(' | ')}` : ''}`);
+      check(
+        scan.result === 'granted' && after === 'Checked in',
+        `${name}: a scan at the gate hides the code and the invalidated handler says "${after}"`,
+      );
+      check(
+        errors.length === 0,
+        `${name}: no errors or warnings in the console${errors.length ? `: ${errors.join(' | ')}` : ''}`,
+      );
     } catch (error) {
       check(false, `${name}: ${error.message}${errors.length ? ` (console: ${errors.join(' | ')})` : ''}`);
     } finally {

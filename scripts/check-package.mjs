@@ -23,4 +23,6 @@ for (const file of ['dist/gym-access-qr.js', 'dist/gym-access-qr.iife.js']) {
   const bundle = readFileSync(file, 'utf8');
   if (/createRelay|X-API-KEY|hono/i.test(bundle)) throw new Error(`${file} holds relay code`);
 }
-console.log('lib/server/index.js imports; the gym-access-qr-relay bin runs and checks its configuration; the bundles hold no relay code');
+console.log(
+  'lib/server/index.js imports; the gym-access-qr-relay bin runs and checks its configuration; the bundles hold no relay code',
+);

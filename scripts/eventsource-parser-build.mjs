@@ -28,7 +28,11 @@ const EDITS = [
     '"Cannot feed parser: it was terminated after exceeding the configured max buffer size. Call `reset()` to resume parsing."',
     '"terminated"',
   ],
-  ['the max-buffer-size message', '`Buffered data exceeded max buffer size of ${maxBufferSize} characters`', '"max-buffer-size-exceeded"'],
+  [
+    'the max-buffer-size message',
+    '`Buffered data exceeded max buffer size of ${maxBufferSize} characters`',
+    '"max-buffer-size-exceeded"',
+  ],
   ['the invalid-retry message', '`Invalid \\`retry\\` value: "${value}"`', '"invalid-retry"'],
   [
     'the unknown-field message',

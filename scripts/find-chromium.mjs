@@ -30,7 +30,7 @@ export function findChromium() {
   const found = CANDIDATES.find((path) => existsSync(path));
   if (found) return found;
   if (process.platform === 'linux' && process.getuid?.() === 0 && debianLike()) {
-    console.log('No Chromium found: installing Debian\'s chromium (apt-get) …');
+    console.log("No Chromium found: installing Debian's chromium (apt-get) …");
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
     execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
       stdio: 'inherit',

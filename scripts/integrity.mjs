@@ -7,6 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const BUNDLES = ['gym-access-qr.js', 'gym-access-qr.iife.js'];
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-const files = Object.fromEntries(BUNDLES.map((name) => [name, `sha384-${createHash('sha384').update(readFileSync(`dist/${name}`)).digest('base64')}`]));
+const files = Object.fromEntries(
+  BUNDLES.map((name) => [
+    name,
+    `sha384-${createHash('sha384')
+      .update(readFileSync(`dist/${name}`))
+      .digest('base64')}`,
+  ]),
+);
 writeFileSync('dist/integrity.json', `${JSON.stringify({ version, files }, null, 2)}\n`);
 for (const [name, integrity] of Object.entries(files)) console.log(`dist/${name}  integrity="${integrity}"`);

@@ -7,7 +7,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import './ts-loader.mjs';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 /**
  * @param {{ mounts?: Record<string, string>, pages?: Record<string, string> }} options
@@ -60,11 +68,19 @@ export async function startMockSite({ mounts = {}, pages = {} } = {}) {
     },
     /** The gate scans a code: the mock grants it and relays the check-in to the member's stream. */
     async scan(content) {
-      const response = await fetch(`${origin}/gate/scan`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+      const response = await fetch(`${origin}/gate/scan`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ content }),
+      });
       return response.json();
     },
     async settings(patch, customerId = '1234567') {
-      await fetch(`${origin}/mock/settings?customerId=${customerId}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(patch) });
+      await fetch(`${origin}/mock/settings?customerId=${customerId}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(patch),
+      });
     },
     async close() {
       server.closeAllConnections?.();
@@ -93,7 +109,8 @@ export async function decodeShownQr(page, selector = 'gym-access-qr') {
     copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
     copy.setAttribute('width', String(pixels));
     copy.setAttribute('height', String(pixels));
-    for (const part of ['.light', '.dark']) copy.querySelector(part)?.setAttribute('fill', getComputedStyle(shown.querySelector(part)).fill);
+    for (const part of ['.light', '.dark'])
+      copy.querySelector(part)?.setAttribute('fill', getComputedStyle(shown.querySelector(part)).fill);
     const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' }));
     try {
       const image = new Image();

@@ -190,8 +190,16 @@ const CUTS = [
   };
 `,
   ],
-  ['the build with the best mask', /\n {4}makeImpl\(false, getBestMaskPattern\(\) \);\n/, '\n    makeWithBestMask();\n'],
-  ['a place for the layouts, kept across codes', /\nexport const qrcode = function\(typeNumber, errorCorrectionLevel\) \{\n/, '\nconst layouts = {};\n$&'],
+  [
+    'the build with the best mask',
+    /\n {4}makeImpl\(false, getBestMaskPattern\(\) \);\n/,
+    '\n    makeWithBestMask();\n',
+  ],
+  [
+    'a place for the layouts, kept across codes',
+    /\nexport const qrcode = function\(typeNumber, errorCorrectionLevel\) \{\n/,
+    '\nconst layouts = {};\n$&',
+  ],
   [
     'the mask penalty (QRUtil.getLostPoint), replaced by the mask choice above',
     /\n {2}_this\.getLostPoint = function\(qrcode\) \{[\s\S]*?\n {4}return lostPoint;\n {2}\};\n/,

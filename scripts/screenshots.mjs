@@ -19,7 +19,13 @@ const LIGHT = 'color-scheme: light; background: #f8fafc; color: #0f172a;';
 const DARK = 'color-scheme: dark; background: #0f172a; color: #f1f5f9;';
 
 /** A member page around the element; `attributes` go on <gym-access-qr>, each shot has its own customer. */
-const page = ({ theme = LIGHT, lang = 'en', heading = 'Your check-in code', customerId, attributes = '' }) => `<!doctype html>
+const page = ({
+  theme = LIGHT,
+  lang = 'en',
+  heading = 'Your check-in code',
+  customerId,
+  attributes = '',
+}) => `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <style>
   html { ${theme} font: 16px/1.4 system-ui, sans-serif; }
@@ -64,7 +70,11 @@ const SHOTS = {
     state: 'invalidated',
   },
   // Magicline knows no such customer: the relay answers 404, which the element does not retry.
-  error: { html: page({ customerId: '1000006' }), before: (site) => site.settings({ fault: 'not-found' }, '1000006'), state: 'error' },
+  error: {
+    html: page({ customerId: '1000006' }),
+    before: (site) => site.settings({ fault: 'not-found' }, '1000006'),
+    state: 'error',
+  },
   enlarged: {
     html: page({ customerId: '1000007' }),
     available: (tab) => tab.$eval('gym-access-qr', (el) => 'enlarge' in el),
@@ -72,7 +82,10 @@ const SHOTS = {
     after: async (_site, tab) => {
       // A real click at the code's centre, wherever the button sits inside the frame.
       await tab.click('gym-access-qr >>> [part~="frame"]');
-      await tab.waitForFunction(() => document.querySelector('gym-access-qr')?.shadowRoot?.querySelector('dialog[open]'), { timeout: 5_000 });
+      await tab.waitForFunction(
+        () => document.querySelector('gym-access-qr')?.shadowRoot?.querySelector('dialog[open]'),
+        { timeout: 5_000 },
+      );
     },
     state: 'active',
     viewport: true,

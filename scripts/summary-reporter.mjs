@@ -24,7 +24,8 @@ export function summaryReporter() {
       for (const session of sessions) {
         count(session.testResults, counts);
         // A file that failed to load or threw outside a test counts as a failure.
-        if (!session.passed && !session.testResults?.tests?.length && !session.testResults?.suites?.length) counts.failed++;
+        if (!session.passed && !session.testResults?.tests?.length && !session.testResults?.suites?.length)
+          counts.failed++;
       }
       mkdirSync(dirname(SUMMARY_FILE), { recursive: true });
       writeFileSync(SUMMARY_FILE, JSON.stringify(counts));

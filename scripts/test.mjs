@@ -30,11 +30,14 @@ if (!elementOnly) {
   const result = spawnSync(
     process.execPath,
     [
-      '--import', './scripts/ts-loader.mjs',
+      '--import',
+      './scripts/ts-loader.mjs',
       '--disable-warning=ExperimentalWarning',
       '--test',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${NODE_TAP_FILE}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${NODE_TAP_FILE}`,
       ...files,
     ],
     { stdio: 'inherit' },
@@ -61,7 +64,9 @@ if (!serverOnly) {
     stdio: 'inherit',
     env: { ...process.env, CHROME_PATH: chrome },
   });
-  const counts = existsSync(SUMMARY_FILE) ? JSON.parse(readFileSync(SUMMARY_FILE, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
+  const counts = existsSync(SUMMARY_FILE)
+    ? JSON.parse(readFileSync(SUMMARY_FILE, 'utf8'))
+    : { passed: 0, failed: 1, skipped: 0 };
   total.passed += counts.passed;
   total.failed += counts.failed;
   total.skipped += counts.skipped;

@@ -319,5 +319,4 @@ export const styles = css`
       visibility: hidden;
     }
   }
-
 `;

@@ -231,18 +231,36 @@ export class GymAccessQr extends LitElement {
     return html`
       <div part="base" class="base">
         ${open ? html`<div class="frame"></div>` : view}
-        ${this.enlarge !== 'off' && (shown || open)
-          ? html`<button part="enlarge" class="enlarge" type="button" aria-label=${strings.enlarge} @click=${this.onEnlarge}></button>`
-          : nothing}
+        ${
+          this.enlarge !== 'off' && (shown || open)
+            ? html`<button
+                part="enlarge"
+                class="enlarge"
+                type="button"
+                aria-label=${strings.enlarge}
+                @click=${this.onEnlarge}
+              ></button>`
+            : nothing
+        }
       </div>
       ${said}
-      <dialog part="dialog" aria-label=${strings.enlarged} @cancel=${this.onShrink} @close=${this.onShrink} @click=${this.onTap}>
+      <dialog
+        part="dialog"
+        aria-label=${strings.enlarged}
+        @cancel=${this.onShrink}
+        @close=${this.onShrink}
+        @click=${this.onTap}
+      >
         <div class="sheet">
-          ${open
-            ? html`<div class="base">
-                ${view}<button part="close" class="close" type="button" @click=${this.onShrink}>${strings.close}</button>
-              </div>`
-            : nothing}
+          ${
+            open
+              ? html`<div class="base">
+                  ${view}<button part="close" class="close" type="button" @click=${this.onShrink}>
+                    ${strings.close}
+                  </button>
+                </div>`
+              : nothing
+          }
           ${said}
         </div>
       </dialog>
@@ -255,13 +273,16 @@ export class GymAccessQr extends LitElement {
     return html`
       <div part="frame" class="frame" role="img">
         <div part="ring" class="ring" aria-hidden="true">
-          <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span><span class="edge left"></span><span class="sheen"></span>
+          <span class="edge top"></span><span class="edge right"></span><span class="edge bottom"></span
+          ><span class="edge left"></span><span class="sheen"></span>
         </div>
         <svg part="qr" class="qr" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
           ${svg`<rect class="light" width=${size} height=${size}></rect><path class="dark" d=${path}></path>`}
         </svg>
       </div>
-      <div part="countdown" class="countdown" aria-hidden="true">${strip(minutesLeft(code))}:${strip(SECONDS_LEFT)}</div>
+      <div part="countdown" class="countdown" aria-hidden="true">
+        ${strip(minutesLeft(code))}:${strip(SECONDS_LEFT)}
+      </div>
       <div part="clock" class="clock" aria-hidden="true">${strip(HOURS)}:${strip(SIXTY)}:${strip(SIXTY)}</div>
     `;
   }
@@ -274,9 +295,14 @@ export class GymAccessQr extends LitElement {
       <div part="frame" class="frame">
         <div part="message" class="message ${checkedIn ? 'checked-in' : ''}">
           ${busy ? html`<div class="spinner" aria-hidden="true"></div>` : nothing}
-          ${checkedIn
-            ? html`<svg class="status-icon" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="10"></circle><path d="M7 12.5l3.2 3.2L17 9"></path></svg>`
-            : nothing}
+          ${
+            checkedIn
+              ? html`<svg class="status-icon" viewBox="0 0 24 24" aria-hidden="true">
+                  <circle cx="12" cy="12" r="10"></circle>
+                  <path d="M7 12.5l3.2 3.2L17 9"></path>
+                </svg>`
+              : nothing
+          }
           <p>${text}</p>
           ${action ? html`<button part="button" type="button" @click=${this.onRetry}>${action}</button>` : nothing}
         </div>
@@ -361,7 +387,14 @@ export class GymAccessQr extends LitElement {
       // recalculation and a commit, once per code.) The code has been taken off screen long before it would repeat.
       const edge = { ...ringTimes, count: ringTimes.count * 2 };
       // The ring's four edges, the sheen (a quarter of the way across each second), then the five strips.
-      const steps = [edge, edge, edge, edge, { count: 4, period: 1000, start: ringTimes.start }, ...stripSteps(code, now)];
+      const steps = [
+        edge,
+        edge,
+        edge,
+        edge,
+        { count: 4, period: 1000, start: ringTimes.start },
+        ...stripSteps(code, now),
+      ];
       if (ring !== this.ring) {
         for (const animation of this.steps) animation.cancel();
         const moving = [...ring.querySelectorAll('.edge, .sheen'), ...root.querySelectorAll('.strip')];
@@ -370,7 +403,12 @@ export class GymAccessQr extends LitElement {
           const gone = i % 2 ? 'scaleY(0)' : 'scaleX(0)';
           const frames =
             i < 4
-              ? [{ transform: 'none' }, { transform: 'none', offset: i / 8 }, { transform: gone, offset: (i + 1) / 8 }, { transform: gone }]
+              ? [
+                  { transform: 'none' },
+                  { transform: 'none', offset: i / 8 },
+                  { transform: gone, offset: (i + 1) / 8 },
+                  { transform: gone },
+                ]
               : { transform: i < 5 ? ['translateX(-37.5%)', 'translateX(62.5%)'] : ['none', 'translateY(-100%)'] };
           return element.animate(frames, { fill: 'both', iterations: Infinity });
         });
@@ -412,7 +450,10 @@ export class GymAccessQr extends LitElement {
       dialog.showModal();
       // On top where the Fullscreen API exists (not iPhone Safari, where the modal alone covers the viewport).
       // A <dialog> may not go full screen itself; its sheet may. Refusals (no user gesture) change nothing.
-      root.querySelector('.sheet')!.requestFullscreen?.().catch(() => {});
+      root
+        .querySelector('.sheet')!
+        .requestFullscreen?.()
+        .catch(() => {});
       document.addEventListener('fullscreenchange', this.onFullscreen);
     } else {
       dialog.close();

@@ -3,7 +3,9 @@ import { parseAccessCode } from '../src/internal/access-code.js';
 
 describe('parseAccessCode', () => {
   it('takes the documented response', () => {
-    expect(parseAccessCode({ format: 'QR_CODE', expiresAt: '2024-06-13T10:33:00Z', content: '0049267681211943991' })).to.deep.equal({
+    expect(
+      parseAccessCode({ format: 'QR_CODE', expiresAt: '2024-06-13T10:33:00Z', content: '0049267681211943991' }),
+    ).to.deep.equal({
       ok: true,
       code: {
         format: 'QR_CODE',
@@ -15,7 +17,10 @@ describe('parseAccessCode', () => {
   });
 
   it('takes a response without expiresAt (or with null), and ignores extra fields', () => {
-    for (const body of [{ format: 'QR_CODE', content: '1' }, { format: 'QR_CODE', content: '1', expiresAt: null, extra: true }]) {
+    for (const body of [
+      { format: 'QR_CODE', content: '1' },
+      { format: 'QR_CODE', content: '1', expiresAt: null, extra: true },
+    ]) {
       const parsed = parseAccessCode(body);
       expect(parsed.ok && parsed.code.expiresAt).to.equal(null);
     }

@@ -3,7 +3,9 @@ import { ATTRIBUTE_DEFAULTS, THEME_DEFAULTS, buildSnippet, type SnippetOptions }
 
 const INTEGRITY = 'sha384-uVJK1GBCdzxOds0Ns0c7ABbDb6p1gi7SJ7J0Q04wqsEGaDwZ4kAsTiP9LYhBhu32';
 
-function options(overrides: Partial<Omit<SnippetOptions, 'attributes'>> & { attributes?: Partial<SnippetOptions['attributes']> } = {}): SnippetOptions {
+function options(
+  overrides: Partial<Omit<SnippetOptions, 'attributes'>> & { attributes?: Partial<SnippetOptions['attributes']> } = {},
+): SnippetOptions {
   return {
     scriptSrc: 'https://cdn.example/gym-access-qr.js',
     format: 'module',
@@ -59,7 +61,9 @@ describe('buildSnippet', () => {
         }),
       ),
     );
-    expect(Object.fromEntries(element.getAttributeNames().map((name) => [name, element.getAttribute(name)]))).to.deep.equal({
+    expect(
+      Object.fromEntries(element.getAttributeNames().map((name) => [name, element.getAttribute(name)])),
+    ).to.deep.equal({
       'customer-id': '{{ member.id }}',
       'token-endpoint': 'https://api.example-gym.com/customers/{customerId}/access-code',
       'events-endpoint': '/api/customers/{customerId}/events',
@@ -73,37 +77,81 @@ describe('buildSnippet', () => {
   });
 
   it('leaves out an attribute set back to its default', () => {
-    const { element } = parse(buildSnippet(options({ attributes: { errorCorrection: 'M', afterCheckin: 'prompt', credentials: 'same-origin', enlarge: 'on', keepAwake: false, lang: '' } })));
+    const { element } = parse(
+      buildSnippet(
+        options({
+          attributes: {
+            errorCorrection: 'M',
+            afterCheckin: 'prompt',
+            credentials: 'same-origin',
+            enlarge: 'on',
+            keepAwake: false,
+            lang: '',
+          },
+        }),
+      ),
+    );
     expect(element.getAttributeNames()).to.deep.equal(['customer-id', 'token-endpoint']);
   });
 
   it('a style block with only the changed custom properties; the same colour in capitals is no change', () => {
-    const snippet = buildSnippet(options({ theme: { ...THEME_DEFAULTS, '--gym-access-qr-accent': '#0EA5E9', '--gym-access-qr-dark': '#000000', '--gym-access-qr-light': '#FFFFFF', '--gym-access-qr-radius': '0' } }));
+    const snippet = buildSnippet(
+      options({
+        theme: {
+          ...THEME_DEFAULTS,
+          '--gym-access-qr-accent': '#0EA5E9',
+          '--gym-access-qr-dark': '#000000',
+          '--gym-access-qr-light': '#FFFFFF',
+          '--gym-access-qr-radius': '0',
+        },
+      }),
+    );
     const { style } = parse(snippet);
-    expect(style!.textContent).to.equal('\n  gym-access-qr {\n    --gym-access-qr-accent: #0EA5E9;\n    --gym-access-qr-radius: 0;\n  }\n');
+    expect(style!.textContent).to.equal(
+      '\n  gym-access-qr {\n    --gym-access-qr-accent: #0EA5E9;\n    --gym-access-qr-radius: 0;\n  }\n',
+    );
   });
 
   it('drops a custom property value that would break out of the style block, and unknown properties', () => {
     const { style } = parse(
-      buildSnippet(options({ theme: { ...THEME_DEFAULTS, '--gym-access-qr-font': 'x; } body { display: none', '--gym-access-qr-size': '</style><script>alert(1)</script>', '--other': 'red' } })),
+      buildSnippet(
+        options({
+          theme: {
+            ...THEME_DEFAULTS,
+            '--gym-access-qr-font': 'x; } body { display: none',
+            '--gym-access-qr-size': '</style><script>alert(1)</script>',
+            '--other': 'red',
+          },
+        }),
+      ),
     );
     expect(style).to.equal(null);
   });
 
   it('keeps a CMS placeholder as written and cannot be broken out of by quotes or tags', () => {
-    const { element, tags } = parse(buildSnippet(options({ attributes: { customerId: `{{ member.id }}"><img src=x onerror=alert(1)>` } })));
+    const { element, tags } = parse(
+      buildSnippet(options({ attributes: { customerId: `{{ member.id }}"><img src=x onerror=alert(1)>` } })),
+    );
     expect(tags).to.deep.equal(['script', 'gym-access-qr']);
     expect(element.getAttribute('customer-id')).to.equal(`{{ member.id }}"><img src=x onerror=alert(1)>`);
   });
 
   it('a classic script for the IIFE bundle, and no integrity when the build has none', () => {
-    const { script } = parse(buildSnippet(options({ format: 'classic', scriptSrc: 'https://cdn.example/gym-access-qr.iife.js', integrity: null })));
+    const { script } = parse(
+      buildSnippet(
+        options({ format: 'classic', scriptSrc: 'https://cdn.example/gym-access-qr.iife.js', integrity: null }),
+      ),
+    );
     expect(script.getAttributeNames()).to.deep.equal(['src']);
     expect(script.getAttribute('src')).to.equal('https://cdn.example/gym-access-qr.iife.js');
   });
 
   it('puts many attributes on their own lines', () => {
-    const snippet = buildSnippet(options({ attributes: { eventsEndpoint: '/e', errorCorrection: 'Q', keepAwake: true } }));
-    expect(snippet).to.contain('<gym-access-qr\n  customer-id="{{ member.id }}"\n  token-endpoint="https://api.example-gym.com/customers/{customerId}/access-code"\n  events-endpoint="/e"\n  error-correction="Q"\n  keep-awake\n></gym-access-qr>');
+    const snippet = buildSnippet(
+      options({ attributes: { eventsEndpoint: '/e', errorCorrection: 'Q', keepAwake: true } }),
+    );
+    expect(snippet).to.contain(
+      '<gym-access-qr\n  customer-id="{{ member.id }}"\n  token-endpoint="https://api.example-gym.com/customers/{customerId}/access-code"\n  events-endpoint="/e"\n  error-correction="Q"\n  keep-awake\n></gym-access-qr>',
+    );
   });
 });

@@ -3,7 +3,8 @@ import { isCustomerId, resolveEndpoint } from '../src/internal/config.js';
 
 describe('isCustomerId', () => {
   it('takes 1 to 19 digits within int64', () => {
-    for (const id of ['0', '1234567', '9223372036854775807', '0000000000000000001']) expect(isCustomerId(id), id).to.equal(true);
+    for (const id of ['0', '1234567', '9223372036854775807', '0000000000000000001'])
+      expect(isCustomerId(id), id).to.equal(true);
   });
 
   it('refuses anything else', () => {
@@ -21,7 +22,10 @@ describe('resolveEndpoint', () => {
       status: 'ready',
       url: 'https://portal.gym.example/api/42/code?c=42',
     });
-    expect(resolveEndpoint('code', '42', base)).to.deep.equal({ status: 'ready', url: 'https://portal.gym.example/members/code' });
+    expect(resolveEndpoint('code', '42', base)).to.deep.equal({
+      status: 'ready',
+      url: 'https://portal.gym.example/members/code',
+    });
   });
 
   it('is idle until both values are there', () => {
@@ -38,6 +42,9 @@ describe('resolveEndpoint', () => {
     for (const url of ['javascript:alert(1)', 'data:text/plain,1', 'file:///etc/passwd', 'blob:https://x/1']) {
       expect(resolveEndpoint(url, '42', base).status, url).to.equal('invalid');
     }
-    expect(resolveEndpoint('http://[::1', '42', base)).to.deep.equal({ status: 'invalid', message: 'token-endpoint is not a valid URL' });
+    expect(resolveEndpoint('http://[::1', '42', base)).to.deep.equal({
+      status: 'invalid',
+      message: 'token-endpoint is not a valid URL',
+    });
   });
 });

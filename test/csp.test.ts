@@ -19,7 +19,11 @@ describe('under a strict CSP with Trusted Types enforced', () => {
     frame.src = `/test/fixtures/csp.html?customer=${id}`;
     document.body.append(frame);
     const win = () => frame!.contentWindow as FrameWindow;
-    await until(() => win().document?.querySelector<GymAccessQr>('gym-access-qr')?.state === 'active', 8_000, 'a code in the frame');
+    await until(
+      () => win().document?.querySelector<GymAccessQr>('gym-access-qr')?.state === 'active',
+      8_000,
+      'a code in the frame',
+    );
 
     const el = win().document.querySelector<GymAccessQr>('gym-access-qr')!;
     expect(el.shadowRoot!.querySelector('svg.qr path.dark')?.getAttribute('d')).to.match(/^M\d/);

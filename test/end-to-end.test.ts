@@ -109,7 +109,10 @@ describe('end to end: gate, webhook relay, event stream', () => {
     watch.disconnect();
     // The cover lasts until the stream answers, at most 2 s (a dead events backend must not hide a valid
     // code for long). On a machine this loaded the answer may come later than that; within it, never.
-    expect(shownAt.filter((at) => at < COVER_LIMIT_MS), 'the used code was not on screen again').to.deep.equal([]);
+    expect(
+      shownAt.filter((at) => at < COVER_LIMIT_MS),
+      'the used code was not on screen again',
+    ).to.deep.equal([]);
     expect(invalidated.map((event) => event.detail.reason)).to.deep.equal(['checkin']);
     expect(visibleText(el)).to.equal('You are checked in. Enjoy your workout! Show a new code');
   });

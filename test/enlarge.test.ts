@@ -163,7 +163,7 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
     expect(parts(el!).focused()).to.equal(parts(el!).enlarge);
   });
 
-  it('shows the QR, quiet zone included, over at least 80 % of the viewport\'s short side, on white, and it decodes', async () => {
+  it("shows the QR, quiet zone included, over at least 80 % of the viewport's short side, on white, and it decodes", async () => {
     await showing();
     await tap(parts(el!).enlarge!);
     await rendered(el!);
@@ -183,7 +183,12 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
     const sheet = el!.shadowRoot!.querySelector('.sheet')!;
     expect(getComputedStyle(sheet).backgroundColor).to.equal('rgb(255, 255, 255)');
     const sheetBox = sheet.getBoundingClientRect();
-    expect([sheetBox.left, sheetBox.top, sheetBox.width, sheetBox.height]).to.deep.equal([0, 0, innerWidth, innerHeight]);
+    expect([sheetBox.left, sheetBox.top, sheetBox.width, sheetBox.height]).to.deep.equal([
+      0,
+      0,
+      innerWidth,
+      innerHeight,
+    ]);
     expect(await decodeShownQr(el!, Math.round(box.width))).to.equal(CODE_A);
   });
 
@@ -238,7 +243,7 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
     box.remove();
   });
 
-  it('keeps a message\'s button working inside the view (a tap on it does not close)', async () => {
+  it("keeps a message's button working inside the view (a tap on it does not close)", async () => {
     await showing();
     parts(el!).enlarge!.click();
     await rendered(el!);
@@ -255,7 +260,7 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
     expect(parts(el!).bigQr!.querySelector('path.dark')!.getAttribute('d')).to.equal(qrImage(CODE_B, 'M').path);
   });
 
-  it('gives focus to the message\'s button on close when the code left meanwhile', async () => {
+  it("gives focus to the message's button on close when the code left meanwhile", async () => {
     await showing();
     parts(el!).enlarge!.focus();
     await sendKeys({ press: 'Enter' });
@@ -437,7 +442,7 @@ describe('<gym-access-qr> enlarged, with the Fullscreen API', () => {
     return el;
   }
 
-  it('puts the view\'s sheet (a dialog may not go full screen itself) full screen, and leaves it on close', async () => {
+  it("puts the view's sheet (a dialog may not go full screen itself) full screen, and leaves it on close", async () => {
     await showing();
     const fullscreen = grantFullscreen(el!);
     parts(el!).enlarge!.click();

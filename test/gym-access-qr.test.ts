@@ -88,7 +88,10 @@ describe('<gym-access-qr> with a faked clock', () => {
     });
 
     it('keeps only the URL-encoded id in the URL and requests an endpoint without placeholder as is', async () => {
-      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': 'https://partner.example/me/access-code?x={customerId}' });
+      el = await mount({
+        'customer-id': CUSTOMER,
+        'token-endpoint': 'https://partner.example/me/access-code?x={customerId}',
+      });
       await settle();
       expect(net.last.url).to.equal(`https://partner.example/me/access-code?x=${CUSTOMER}`);
       el.tokenEndpoint = 'https://partner.example/me/access-code';
@@ -126,7 +129,9 @@ describe('<gym-access-qr> with a faked clock', () => {
         await clock.tickAsync(1_000);
         labels.push(frame.getAttribute('aria-label')!);
       }
-      expect(labels).to.deep.equal([28, 27, 26, 25, 24, 23, 22, 21, 20, 19].map((n) => `Check-in code, valid for ${n} more seconds`));
+      expect(labels).to.deep.equal(
+        [28, 27, 26, 25, 24, 23, 22, 21, 20, 19].map((n) => `Check-in code, valid for ${n} more seconds`),
+      );
       expect(visibleText(el)).to.equal(`0:19 ${localTime(START + 10_000)}`);
       expect(render.callCount, 'the time is shown without a render').to.equal(0);
       await clock.tickAsync(14_000);
@@ -137,7 +142,9 @@ describe('<gym-access-qr> with a faked clock', () => {
       // It has not come a second later: the code's last seconds are in the warning colour.
       await clock.tickAsync(1_000);
       expect(frame.classList.contains('ending'), '4 s left').to.equal(true);
-      expect(getComputedStyle(el.shadowRoot!.querySelector('.ring .top')!).backgroundColor).to.equal('rgb(217, 119, 6)');
+      expect(getComputedStyle(el.shadowRoot!.querySelector('.ring .top')!).backgroundColor).to.equal(
+        'rgb(217, 119, 6)',
+      );
       expect(render.callCount, 'the warning is shown without a render').to.equal(0);
     });
 
@@ -150,7 +157,12 @@ describe('<gym-access-qr> with a faked clock', () => {
         const frame = el!.shadowRoot!.querySelector('[role="img"]');
         if (frame) frames.push(frame.className);
       });
-      observer.observe(el.shadowRoot!, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
+      observer.observe(el.shadowRoot!, {
+        subtree: true,
+        attributes: true,
+        attributeFilter: ['class'],
+        childList: true,
+      });
       // 29 s: the request goes out at 5 s left, its answer takes 900 ms.
       await clock.tickAsync(24_000);
       expect(net.calls).to.have.length(2);
@@ -171,9 +183,11 @@ describe('<gym-access-qr> with a faked clock', () => {
       });
     /** The ring after `seconds` of a code's `steps` whole seconds: a quarter of it per edge, clockwise from the top. */
     const ringAfter = (seconds: number, steps: number) =>
-      [0, 1, 2, 3].map((edge) => Math.round(Math.min(1, Math.max(0, 1 - ((seconds / steps) * 4 - edge))) * 1000) / 1000);
+      [0, 1, 2, 3].map(
+        (edge) => Math.round(Math.min(1, Math.max(0, 1 - ((seconds / steps) * 4 - edge))) * 1000) / 1000,
+      );
 
-    it('starts the ring over for each code at that code\'s point in its lifetime, a step each second', async () => {
+    it("starts the ring over for each code at that code's point in its lifetime, a step each second", async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await clock.tickAsync(2_000); // the response takes 2 s
@@ -190,7 +204,9 @@ describe('<gym-access-qr> with a faked clock', () => {
         // Transform only: the compositor runs it.
         const [animation, ...more] = edge.getAnimations();
         expect(more).to.have.length(0);
-        const animated = new Set((animation!.effect as KeyframeEffect).getKeyframes().flatMap((frame) => Object.keys(frame)));
+        const animated = new Set(
+          (animation!.effect as KeyframeEffect).getKeyframes().flatMap((frame) => Object.keys(frame)),
+        );
         for (const meta of ['offset', 'computedOffset', 'easing', 'composite']) animated.delete(meta);
         expect([...animated]).to.deep.equal(['transform']);
         // An animation with an end wakes the page at it for a frame, even after a new code has moved it on.
@@ -203,7 +219,7 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(ringShown(), 'the last second: a 29th of the ring left').to.deep.equal(ringAfter(28, 29));
     });
 
-    it('lets go of the ring\'s animations when removed, and times the ring again when put back', async () => {
+    it("lets go of the ring's animations when removed, and times the ring again when put back", async () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await show(CODE_A);
@@ -251,10 +267,15 @@ describe('<gym-access-qr> with a faked clock', () => {
       el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
       await settle();
       await show(CODE_A);
-      const running = () => el!.shadowRoot!.getAnimations().filter((animation) => animation.playState === 'running').length;
+      const running = () =>
+        el!.shadowRoot!.getAnimations().filter((animation) => animation.playState === 'running').length;
       // The ring, the countdown and the clock are watched.
       expect(observers).to.have.length(1);
-      expect(observers[0]!.targets.map((target) => target.getAttribute('part'))).to.deep.equal(['ring', 'countdown', 'clock']);
+      expect(observers[0]!.targets.map((target) => target.getAttribute('part'))).to.deep.equal([
+        'ring',
+        'countdown',
+        'clock',
+      ]);
       await inSight(true);
       expect(running()).to.equal(10);
       // The page hides the element: an animation on an element without a box costs Chromium a frame every 16 ms.
@@ -274,7 +295,9 @@ describe('<gym-access-qr> with a faked clock', () => {
         await settle();
         await net.last.respond(freshCode(CODE_A, 30_000, new Date(2026, 2, 2, 12, 14, 4).getTime()));
         for (const part of ['.countdown', '.clock']) {
-          const fields = [...el.shadowRoot!.querySelectorAll(`${part} .window`)].map((field) => field.getBoundingClientRect().left);
+          const fields = [...el.shadowRoot!.querySelectorAll(`${part} .window`)].map(
+            (field) => field.getBoundingClientRect().left,
+          );
           expect(fields, part).to.deep.equal([...fields].sort((a, b) => a - b));
         }
         expect(visibleText(el)).to.equal('0:29 12:14:04');
@@ -366,7 +389,12 @@ describe('<gym-access-qr> with a faked clock', () => {
     });
 
     it('assumes fallback-refresh as the lifetime when expiresAt is absent', async () => {
-      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT, 'fallback-refresh': '20', 'refresh-lead': '5' });
+      el = await mount({
+        'customer-id': CUSTOMER,
+        'token-endpoint': ENDPOINT,
+        'fallback-refresh': '20',
+        'refresh-lead': '5',
+      });
       const refreshes = record(el, 'gym-access-qr-refresh');
       const expired = record(el, 'gym-access-qr-expired');
       await settle();
@@ -484,9 +512,21 @@ describe('<gym-access-qr> with a faked clock', () => {
       ['http 500', () => errorResponse(500), { kind: 'http', status: 500 }],
       ['http 503', () => errorResponse(503), { kind: 'http', status: 503 }],
       ['not JSON', () => new Response('<html>', { status: 200 }), { kind: 'invalid-response', status: 200 }],
-      ['schema mismatch', () => codeResponse({ format: 'QR_CODE', content: 42 }), { kind: 'invalid-response', status: 200 }],
-      ['another format', () => codeResponse({ format: 'BARCODE', content: CODE_A }), { kind: 'invalid-response', status: 200 }],
-      ['expiresAt not a date', () => codeResponse({ format: 'QR_CODE', content: CODE_A, expiresAt: 'soon' }), { kind: 'invalid-response', status: 200 }],
+      [
+        'schema mismatch',
+        () => codeResponse({ format: 'QR_CODE', content: 42 }),
+        { kind: 'invalid-response', status: 200 },
+      ],
+      [
+        'another format',
+        () => codeResponse({ format: 'BARCODE', content: CODE_A }),
+        { kind: 'invalid-response', status: 200 },
+      ],
+      [
+        'expiresAt not a date',
+        () => codeResponse({ format: 'QR_CODE', content: CODE_A, expiresAt: 'soon' }),
+        { kind: 'invalid-response', status: 200 },
+      ],
     ];
     for (const [name, answer, expected] of retried) {
       it(`retries ${name} with backoff from 1 s`, async () => {
@@ -542,7 +582,8 @@ describe('<gym-access-qr> with a faked clock', () => {
       sinon.stub(Math, 'random').returns(0.5);
       el = document.createElement('gym-access-qr');
       let calls = 0;
-      el.requestHeaders = () => (++calls === 1 ? new Promise<Record<string, string>>(() => {}) : { Authorization: 'Bearer t' });
+      el.requestHeaders = () =>
+        ++calls === 1 ? new Promise<Record<string, string>>(() => {}) : { Authorization: 'Bearer t' };
       el.setAttribute('customer-id', CUSTOMER);
       el.setAttribute('token-endpoint', ENDPOINT);
       const errors = record(el, 'gym-access-qr-error');
@@ -889,7 +930,12 @@ describe('<gym-access-qr> with a faked clock', () => {
     });
 
     it('falls back to the defaults for unknown credentials and error-correction values', async () => {
-      el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT, credentials: 'everything', 'error-correction': 'X' });
+      el = await mount({
+        'customer-id': CUSTOMER,
+        'token-endpoint': ENDPOINT,
+        credentials: 'everything',
+        'error-correction': 'X',
+      });
       await settle();
       expect(net.last.init.credentials).to.equal('same-origin');
       await show(CODE_A);

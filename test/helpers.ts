@@ -77,7 +77,11 @@ export function iso(ms: number): string {
 /** A 200 response as the partner backend sends it, with a `Date` header unless `date: null`. */
 export function codeResponse(
   body: Record<string, unknown>,
-  { date = Date.now(), status = 200, headers = {} }: { date?: number | null; status?: number; headers?: Record<string, string> } = {},
+  {
+    date = Date.now(),
+    status = 200,
+    headers = {},
+  }: { date?: number | null; status?: number; headers?: Record<string, string> } = {},
 ): Response {
   const all: Record<string, string> = { 'Content-Type': 'application/json', ...headers };
   if (date !== null) all.Date = new Date(date).toUTCString();
@@ -142,7 +146,10 @@ export function stubFetch(settle: () => Promise<void>) {
   };
 }
 
-export async function mount(attributes: Record<string, string>, parent: HTMLElement = document.body): Promise<GymAccessQr> {
+export async function mount(
+  attributes: Record<string, string>,
+  parent: HTMLElement = document.body,
+): Promise<GymAccessQr> {
   const el = document.createElement('gym-access-qr');
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
   parent.append(el);
@@ -187,7 +194,10 @@ export function localTime(epochMs: number): string {
 }
 
 /** Collects the element's events of one type. */
-export function record<K extends keyof GlobalEventHandlersEventMap>(el: EventTarget, type: K): GlobalEventHandlersEventMap[K][] {
+export function record<K extends keyof GlobalEventHandlersEventMap>(
+  el: EventTarget,
+  type: K,
+): GlobalEventHandlersEventMap[K][] {
   const seen: GlobalEventHandlersEventMap[K][] = [];
   el.addEventListener(type, (event) => seen.push(event as GlobalEventHandlersEventMap[K]));
   return seen;
@@ -270,7 +280,10 @@ export async function decodeShownQr(el: GymAccessQr, pixels = 400): Promise<stri
  * A real `text/event-stream` Response whose body the test writes by hand,
  * as a backend would: `write` a chunk, `end` the stream, or `fail` it.
  */
-export function eventStreamResponse({ status = 200, headers = {} }: { status?: number; headers?: Record<string, string> } = {}) {
+export function eventStreamResponse({
+  status = 200,
+  headers = {},
+}: { status?: number; headers?: Record<string, string> } = {}) {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
   const body = new ReadableStream<Uint8Array>({
@@ -306,7 +319,10 @@ export function eventStreamResponse({ status = 200, headers = {} }: { status?: n
  * Decodes a QR image straight from `qrImage` (no element): the path drawn
  * black on white, rasterised by the browser at `pixels`, read back by jsQR.
  */
-export async function decodeQrImage({ size, path }: { size: number; path: string }, pixels = 400): Promise<string | null> {
+export async function decodeQrImage(
+  { size, path }: { size: number; path: string },
+  pixels = 400,
+): Promise<string | null> {
   return decodeSvg(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${pixels}" height="${pixels}" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges">` +
       `<rect width="${size}" height="${size}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`,

@@ -220,7 +220,10 @@ describe('<gym-access-qr> check-ins', () => {
       const { el, stream } = await showing();
       const errors = record(el, 'gym-access-qr-error');
       const now = Date.now();
-      await write(stream, message(checkin(now, { payload: [{ timestamp: now, type: 'CUSTOMER_UPDATED', content: {} }] })));
+      await write(
+        stream,
+        message(checkin(now, { payload: [{ timestamp: now, type: 'CUSTOMER_UPDATED', content: {} }] })),
+      );
       await write(stream, message(checkin(now, { entityId: 7654321 })));
       await write(stream, `event: other\n${message(checkin(now))}`);
       await write(stream, message('{"entityId": 1234567, "uuid": '));
@@ -336,7 +339,9 @@ describe('<gym-access-qr> check-ins', () => {
       el.customerId = '7654321';
       await settle();
       expect(old.aborted()).to.equal(true);
-      expect(openStreams().map((call) => call.url)).to.deep.equal([new URL('/api/customers/7654321/events', document.baseURI).href]);
+      expect(openStreams().map((call) => call.url)).to.deep.equal([
+        new URL('/api/customers/7654321/events', document.baseURI).href,
+      ]);
       // A late check-in for the old customer on the old stream does nothing.
       await write(stream, message(checkin(Date.now())));
       el.eventsEndpoint = '';
@@ -368,7 +373,9 @@ describe('<gym-access-qr> check-ins', () => {
       el.setAttribute('events-endpoint', EVENTS);
       document.body.append(el);
       await settle();
-      expect(errors.map((e) => e.detail.message)).to.deep.equal(['customer-id must be a Magicline customer id: 1 to 19 digits']);
+      expect(errors.map((e) => e.detail.message)).to.deep.equal([
+        'customer-id must be a Magicline customer id: 1 to 19 digits',
+      ]);
       expect(net.calls).to.have.length(0);
     });
 

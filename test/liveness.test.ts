@@ -56,7 +56,7 @@ describe('<gym-access-qr> liveness cue (faked clock)', () => {
     clock.uninstall();
   });
 
-  it('shows the time on the server\'s clock (its Date header) under the code, ticking once a second', async () => {
+  it("shows the time on the server's clock (its Date header) under the code, ticking once a second", async () => {
     el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
     await settle();
     // The server's clock is 2 h 5 min 7 s ahead of the device's.
@@ -73,7 +73,7 @@ describe('<gym-access-qr> liveness cue (faked clock)', () => {
     expect(clockOf(el)).to.equal('09:05:18');
   });
 
-  it('counts from the header even when the response was slow, and starts again from each new code\'s header', async () => {
+  it("counts from the header even when the response was slow, and starts again from each new code's header", async () => {
     el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
     await settle();
     const serverNow = new Date(2026, 2, 2, 18, 30, 0).getTime();
@@ -90,7 +90,9 @@ describe('<gym-access-qr> liveness cue (faked clock)', () => {
   it('uses the device clock when the Date header cannot be read', async () => {
     el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
     await settle();
-    await net.last.respond(codeResponse({ format: 'QR_CODE', content: CODE_A, expiresAt: iso(START + 30_000) }, { date: null }));
+    await net.last.respond(
+      codeResponse({ format: 'QR_CODE', content: CODE_A, expiresAt: iso(START + 30_000) }, { date: null }),
+    );
     expect(clockOf(el)).to.equal(localTime(START));
     await clock.tickAsync(3_000);
     expect(clockOf(el)).to.equal(localTime(START + 3_000));
@@ -115,14 +117,17 @@ describe('<gym-access-qr> liveness cue (faked clock)', () => {
     expect(sheenOf(el)).to.equal(null); // no code, no cue
     await net.last.respond(freshCode(CODE_A));
     const sheen = sheenOf(el)!;
-    expect(sheen.closest('.ring'), 'on the card\'s border, the ring').to.not.equal(null);
+    expect(sheen.closest('.ring'), "on the card's border, the ring").to.not.equal(null);
     const animations = sheen.getAnimations();
     expect(animations).to.have.length(1);
     const effect = animations[0]!.effect as KeyframeEffect;
     expect(effect.getTiming().iterations).to.equal(Infinity);
     const animated = new Set(effect.getKeyframes().flatMap((frame) => Object.keys(frame)));
     for (const meta of ['offset', 'computedOffset', 'easing', 'composite']) animated.delete(meta);
-    expect([...animated].every((property) => property === 'transform' || property === 'opacity'), [...animated].join()).to.equal(true);
+    expect(
+      [...animated].every((property) => property === 'transform' || property === 'opacity'),
+      [...animated].join(),
+    ).to.equal(true);
     // The code is painted above the sheen.
     expect(getComputedStyle(el.shadowRoot!.querySelector('svg.qr')!).position).to.equal('relative');
   });
@@ -143,7 +148,10 @@ async function preferReducedMotion(reduce: boolean): Promise<boolean> {
 
 /** The declarations the element's own style sheets give `selector` under `media`. */
 function rulesUnder(el: GymAccessQr, media: string, selector: string): CSSStyleDeclaration[] {
-  const sheets = [...el.shadowRoot!.adoptedStyleSheets, ...[...el.shadowRoot!.querySelectorAll('style')].map((style) => style.sheet!)];
+  const sheets = [
+    ...el.shadowRoot!.adoptedStyleSheets,
+    ...[...el.shadowRoot!.querySelectorAll('style')].map((style) => style.sheet!),
+  ];
   return sheets
     .flatMap((sheet) => [...sheet.cssRules])
     .filter((rule): rule is CSSMediaRule => rule instanceof CSSMediaRule && rule.media.mediaText.includes(media))
@@ -180,7 +188,9 @@ describe('<gym-access-qr> liveness cue with reduced motion', () => {
       expect(getComputedStyle(sheen).visibility).to.equal('hidden');
     } else {
       // This runner cannot set the preference: check the rule that stops the sheen under it instead.
-      expect(rulesUnder(el, 'prefers-reduced-motion: reduce', '.sheen').map((style) => style.visibility)).to.deep.equal(['hidden']);
+      expect(rulesUnder(el, 'prefers-reduced-motion: reduce', '.sheen').map((style) => style.visibility)).to.deep.equal(
+        ['hidden'],
+      );
     }
     expect(clockOf(el)).to.equal('12:00:00');
     await clock.tickAsync(1_000);
@@ -232,7 +242,8 @@ describe('<gym-access-qr> announcements (faked clock)', () => {
   function watch(target: GymAccessQr) {
     const changes: MutationRecord[] = [];
     const observer = new MutationObserver((records) => changes.push(...records));
-    for (const region of liveRegions(target)) observer.observe(region, { subtree: true, childList: true, characterData: true });
+    for (const region of liveRegions(target))
+      observer.observe(region, { subtree: true, childList: true, characterData: true });
     return {
       changes,
       take: () => {
@@ -345,7 +356,7 @@ describe('<gym-access-qr> announcements (faked clock)', () => {
   });
 });
 
-describe('<gym-access-qr> on the page\'s own timeline (no faked clock)', () => {
+describe("<gym-access-qr> on the page's own timeline (no faked clock)", () => {
   let el: GymAccessQr | undefined;
 
   afterEach(() => {
@@ -354,7 +365,7 @@ describe('<gym-access-qr> on the page\'s own timeline (no faked clock)', () => {
     sinon.restore();
   });
 
-  it('shows the time left and the server\'s time as the browser runs the animations', async () => {
+  it("shows the time left and the server's time as the browser runs the animations", async () => {
     // The steps are placed by start time on the document's timeline, which counts from the page's time origin
     // as performance.now() does: a timeline on another base would show other digits here.
     const net = stubFetch(async () => {});
@@ -369,7 +380,8 @@ describe('<gym-access-qr> on the page\'s own timeline (no faked clock)', () => {
     // Up to 30 s, less the second the Date header may hide; a slow page may have used a few of them already.
     expect(shown('.countdown')).to.match(/^0:(30|[12]\d)$/);
     const seconds = (time: string) => time.split(':').reduce((sum, field) => sum * 60 + Number(field), 0);
-    const behind = (seconds(localTime(serverNow + (performance.now() - net.last.at))) - seconds(shown('.clock')) + 86_400) % 86_400;
+    const behind =
+      (seconds(localTime(serverNow + (performance.now() - net.last.at))) - seconds(shown('.clock')) + 86_400) % 86_400;
     expect(behind, `${shown('.clock')} for ${localTime(serverNow)}`).to.be.below(10);
   });
 });

@@ -11,7 +11,9 @@ describe('mock Open API', () => {
       const id = uniqueCustomer();
       const response = await fetch(`/magicline/v1/customers/${id}/access-code`);
       expect(response.status).to.equal(401);
-      expect((await fetch(`/magicline/v1/customers/${id}/access-code`, { headers: { 'X-API-KEY': 'wrong' } })).status).to.equal(401);
+      expect(
+        (await fetch(`/magicline/v1/customers/${id}/access-code`, { headers: { 'X-API-KEY': 'wrong' } })).status,
+      ).to.equal(401);
     });
 
     it('issues a 19-digit code with expiresAt ahead, a Date header, and no caching', async () => {
@@ -82,7 +84,10 @@ describe('mock Open API', () => {
     });
 
     it('denies unknown and expired codes, and a malformed body', async () => {
-      expect(await scan('1111111111111111111')).to.deep.equal({ status: 403, body: { result: 'denied', reason: 'unknown' } });
+      expect(await scan('1111111111111111111')).to.deep.equal({
+        status: 403,
+        body: { result: 'denied', reason: 'unknown' },
+      });
       const id = uniqueCustomer();
       await configure(id, { lifetimeSeconds: 1 });
       const { content } = await magicline(id).then((r) => r.json());
@@ -93,14 +98,14 @@ describe('mock Open API', () => {
     });
   });
 
-  describe('the relay\'s POST /webhooks/magicline and event stream, fed by the gate', () => {
+  describe("the relay's POST /webhooks/magicline and event stream, fed by the gate", () => {
     const webhook = (entityId: number) => ({
       entityId,
       uuid: crypto.randomUUID(),
       payload: [{ timestamp: Date.now(), type: 'CUSTOMER_CHECKIN', content: {} }],
     });
 
-    it('checks X-API-KEY and the body, and relays a check-in webhook (only that) to that customer\'s stream', async () => {
+    it("checks X-API-KEY and the body, and relays a check-in webhook (only that) to that customer's stream", async () => {
       const id = uniqueCustomer();
       const body = webhook(Number(id));
       expect((await post('/webhooks/magicline', body)).status).to.equal(401);
@@ -113,8 +118,15 @@ describe('mock Open API', () => {
       try {
         await until(() => source.readyState === EventSource.OPEN, 5_000, 'the stream to open');
         // JSON, but no check-in: accepted, not relayed (its entityId need not be a customer).
-        const other = { entityId: Number(id), uuid: crypto.randomUUID(), payload: [{ timestamp: Date.now(), type: 'CONTRACT_CREATED', content: {} }] };
-        expect(await post('/webhooks/magicline', other, { 'X-API-KEY': 'demo-api-key' })).to.deep.equal({ status: 200, body: { received: true } });
+        const other = {
+          entityId: Number(id),
+          uuid: crypto.randomUUID(),
+          payload: [{ timestamp: Date.now(), type: 'CONTRACT_CREATED', content: {} }],
+        };
+        expect(await post('/webhooks/magicline', other, { 'X-API-KEY': 'demo-api-key' })).to.deep.equal({
+          status: 200,
+          body: { received: true },
+        });
         expect(await post('/webhooks/magicline', body, { 'X-API-KEY': 'demo-api-key' })).to.deep.equal({
           status: 200,
           body: { received: true },

@@ -15,7 +15,9 @@ describe('qrImage', () => {
 
   it('keeps a quiet zone of four modules on every side', () => {
     const { size, path } = qrImage('0049267681211943991', 'H');
-    const xs = [...path.matchAll(/M(\d+) (\d+)h(-?\d+)/g)].map(([, x, y, w]) => [Number(x), Number(y), Number(w)] as const);
+    const xs = [...path.matchAll(/M(\d+) (\d+)h(-?\d+)/g)].map(
+      ([, x, y, w]) => [Number(x), Number(y), Number(w)] as const,
+    );
     expect(Math.min(...xs.map(([x]) => x))).to.equal(QUIET_ZONE);
     expect(Math.min(...xs.map(([, y]) => y))).to.equal(QUIET_ZONE);
     expect(Math.max(...xs.map(([x, , w]) => x + w))).to.equal(size - QUIET_ZONE);
@@ -78,7 +80,11 @@ function matrixOf(content: string, level: ErrorCorrectionLevel): number[][] {
 }
 
 describe('the QR path', () => {
-  const contents = { '19 digits': '0049267681211943991', 'a URL': 'https://example.com/checkin/0049267681211943991', '213 bytes': LARGE };
+  const contents = {
+    '19 digits': '0049267681211943991',
+    'a URL': 'https://example.com/checkin/0049267681211943991',
+    '213 bytes': LARGE,
+  };
   for (const [name, content] of Object.entries(contents)) {
     for (const level of LEVELS) {
       it(`covers exactly the dark modules, each once: ${name} at level ${level}`, () => {
@@ -109,7 +115,14 @@ describe('the QR path', () => {
 
   it('is drawn with the encoder as it ships: renderers and unused modes cut from qrcode-generator', () => {
     const qr = qrcode(0, 'M') as unknown as Record<string, unknown>;
-    for (const member of ['createTableTag', 'createSvgTag', 'createDataURL', 'createImgTag', 'createASCII', 'renderTo2dContext']) {
+    for (const member of [
+      'createTableTag',
+      'createSvgTag',
+      'createDataURL',
+      'createImgTag',
+      'createASCII',
+      'renderTo2dContext',
+    ]) {
       expect(qr, member).to.not.have.property(member);
     }
     expect(() => qrcode(0, 'M').addData('ABC', 'Alphanumeric')).to.throw();
@@ -126,7 +139,8 @@ describe('the QR path', () => {
       qr.make();
       const count = qr.getModuleCount();
       let bits = '';
-      for (let row = 0; row < count; row++) for (let col = 0; col < count; col++) bits += qr.isDark(row, col) ? '1' : '0';
+      for (let row = 0; row < count; row++)
+        for (let col = 0; col < count; col++) bits += qr.isDark(row, col) ? '1' : '0';
       return bits;
     };
     let compared = 0;

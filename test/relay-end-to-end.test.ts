@@ -29,7 +29,10 @@ describe('end to end: the element on the relay', () => {
 
     const invalidated = record(el, 'gym-access-qr-invalidated');
     const webhook = `{"entityId":${id},"uuid":"${crypto.randomUUID()}","payload":[{"timestamp":${Date.now()},"type":"CUSTOMER_CHECKIN","content":{}}]}`;
-    expect(await post('/webhooks/magicline', webhook, { 'X-API-KEY': 'demo-api-key' })).to.deep.equal({ status: 200, body: { received: true } });
+    expect(await post('/webhooks/magicline', webhook, { 'X-API-KEY': 'demo-api-key' })).to.deep.equal({
+      status: 200,
+      body: { received: true },
+    });
 
     await until(() => invalidated.length > 0, 5_000, 'gym-access-qr-invalidated');
     await el.updateComplete;

@@ -6,7 +6,12 @@ describe('requestAccessCode', () => {
   afterEach(() => sinon.restore());
 
   const request = (signal = new AbortController().signal) =>
-    requestAccessCode({ url: 'https://partner.example/code', credentials: 'omit', headers: { 'X-Member': '1' }, signal });
+    requestAccessCode({
+      url: 'https://partner.example/code',
+      credentials: 'omit',
+      headers: { 'X-Member': '1' },
+      signal,
+    });
 
   async function failure(promise: Promise<unknown>): Promise<AccessCodeError> {
     try {
@@ -34,12 +39,21 @@ describe('requestAccessCode', () => {
   });
 
   it('treats an unreadable Date header as absent', async () => {
-    sinon.stub(window, 'fetch').resolves(new Response('{"format":"QR_CODE","content":"1"}', { headers: { Date: 'garbage' } }));
+    sinon
+      .stub(window, 'fetch')
+      .resolves(new Response('{"format":"QR_CODE","content":"1"}', { headers: { Date: 'garbage' } }));
     expect((await request()).serverDateMs).to.equal(null);
   });
 
   it('maps statuses to kinds', async () => {
-    const kinds: [number, string][] = [[401, 'unauthorized'], [403, 'forbidden'], [404, 'not-found'], [429, 'rate-limited'], [500, 'http'], [418, 'http']];
+    const kinds: [number, string][] = [
+      [401, 'unauthorized'],
+      [403, 'forbidden'],
+      [404, 'not-found'],
+      [429, 'rate-limited'],
+      [500, 'http'],
+      [418, 'http'],
+    ];
     for (const [status, kind] of kinds) {
       sinon.restore();
       sinon.stub(window, 'fetch').resolves(new Response('{}', { status }));

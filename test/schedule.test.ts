@@ -7,7 +7,9 @@ describe('codeLifetime', () => {
   it('counts from the Date header, pushed forward by its one-second resolution', () => {
     const serverDateMs = Date.parse('2024-06-13T10:32:30Z');
     // The device clock is an hour behind: it does not matter.
-    expect(codeLifetime({ expiresAtMs, serverDateMs, deviceNowMs: serverDateMs - 3_600_000, fallbackMs: 15_000 })).to.equal(29_000);
+    expect(
+      codeLifetime({ expiresAtMs, serverDateMs, deviceNowMs: serverDateMs - 3_600_000, fallbackMs: 15_000 }),
+    ).to.equal(29_000);
   });
 
   it('counts from the device clock when there is no readable Date header', () => {
@@ -16,11 +18,15 @@ describe('codeLifetime', () => {
   });
 
   it('assumes the fallback lifetime without expiresAt', () => {
-    expect(codeLifetime({ expiresAtMs: null, serverDateMs: null, deviceNowMs: 0, fallbackMs: 15_000 })).to.equal(15_000);
+    expect(codeLifetime({ expiresAtMs: null, serverDateMs: null, deviceNowMs: 0, fallbackMs: 15_000 })).to.equal(
+      15_000,
+    );
   });
 
   it('is zero or less for a code that is already dead', () => {
-    expect(codeLifetime({ expiresAtMs, serverDateMs: expiresAtMs, deviceNowMs: 0, fallbackMs: 15_000 })).to.be.at.most(0);
+    expect(codeLifetime({ expiresAtMs, serverDateMs: expiresAtMs, deviceNowMs: 0, fallbackMs: 15_000 })).to.be.at.most(
+      0,
+    );
   });
 });
 

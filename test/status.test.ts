@@ -17,23 +17,36 @@ describe('statusMessage', () => {
       busy: true,
       checkedIn: false,
     });
-    expect(statusMessage(input({ state: 'expired', busy: true }), en).text).to.equal('This code has expired. Getting a new one…');
-    expect(statusMessage(input({ state: 'expired', error: { kind: 'network', retryInMs: 500, message: 'x' } }), en)).to.deep.equal({
+    expect(statusMessage(input({ state: 'expired', busy: true }), en).text).to.equal(
+      'This code has expired. Getting a new one…',
+    );
+    expect(
+      statusMessage(input({ state: 'expired', error: { kind: 'network', retryInMs: 500, message: 'x' } }), en),
+    ).to.deep.equal({
       text: 'No connection. Trying again…',
       action: 'Try again',
       busy: true,
       checkedIn: false,
     });
     expect(
-      statusMessage(input({ state: 'invalidated', invalidation: { reason: 'checkin', at: '2026-03-02T07:00:00.000Z' } }), en),
-    ).to.deep.equal({ text: 'You are checked in. Enjoy your workout!', action: 'Show a new code', busy: false, checkedIn: true });
+      statusMessage(
+        input({ state: 'invalidated', invalidation: { reason: 'checkin', at: '2026-03-02T07:00:00.000Z' } }),
+        en,
+      ),
+    ).to.deep.equal({
+      text: 'You are checked in. Enjoy your workout!',
+      action: 'Show a new code',
+      busy: false,
+      checkedIn: true,
+    });
     // While the next code loads after a check-in, the confirmation stays, without the button.
     expect(
-      statusMessage(input({ state: 'invalidated', busy: true, invalidation: { reason: 'checkin', at: 'x' } }), en).action,
+      statusMessage(input({ state: 'invalidated', busy: true, invalidation: { reason: 'checkin', at: 'x' } }), en)
+        .action,
     ).to.equal(null);
-    expect(statusMessage(input({ state: 'invalidated', invalidation: { reason: 'manual', at: 'x' } }), en).text).to.equal(
-      'This code is no longer valid.',
-    );
+    expect(
+      statusMessage(input({ state: 'invalidated', invalidation: { reason: 'manual', at: 'x' } }), en).text,
+    ).to.equal('This code is no longer valid.');
   });
 
   it('names each error, and offers no button for a page misconfiguration', () => {
@@ -53,19 +66,21 @@ describe('statusMessage', () => {
 });
 
 describe('announcement', () => {
-  it('announces a new code, expiry, check-in, errors and retries, in the page\'s language', () => {
+  it("announces a new code, expiry, check-in, errors and retries, in the page's language", () => {
     expect(announcement(input({ state: 'active' }), true, en)).to.equal('New check-in code shown.');
     expect(announcement(input({ state: 'active' }), true, de)).to.equal('Neuer Check-in-Code angezeigt.');
-    expect(announcement(input({ state: 'expired', busy: true }), false, en)).to.equal('This code has expired. Getting a new one…');
-    expect(announcement(input({ state: 'invalidated', invalidation: { reason: 'checkin', at: 'x' } }), false, de)).to.equal(
-      'Du bist eingecheckt. Viel Spaß beim Training!',
+    expect(announcement(input({ state: 'expired', busy: true }), false, en)).to.equal(
+      'This code has expired. Getting a new one…',
     );
+    expect(
+      announcement(input({ state: 'invalidated', invalidation: { reason: 'checkin', at: 'x' } }), false, de),
+    ).to.equal('Du bist eingecheckt. Viel Spaß beim Training!');
     expect(
       announcement(input({ state: 'loading', error: { kind: 'timeout', retryInMs: 1, message: 'x' } }), false, en),
     ).to.equal('No connection. Trying again…');
-    expect(announcement(input({ state: 'error', error: { kind: 'forbidden', retryInMs: null, message: 'x' } }), false, en)).to.equal(
-      'This check-in code is not available for your account.',
-    );
+    expect(
+      announcement(input({ state: 'error', error: { kind: 'forbidden', retryInMs: null, message: 'x' } }), false, en),
+    ).to.equal('This check-in code is not available for your account.');
   });
 
   it('stays quiet while idle and while the first code loads', () => {

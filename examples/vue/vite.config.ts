@@ -22,7 +22,11 @@ export default defineConfig({
       { find: /^gym-access-qr$/, replacement: here('../../src/index.ts') },
     ],
   },
-  define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+  define: {
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
   build: { outDir: here('dist'), emptyOutDir: true, target: 'es2022' },
   logLevel: 'warn',
 });

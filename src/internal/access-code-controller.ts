@@ -127,7 +127,11 @@ export class AccessCodeController implements ReactiveController {
    * @param onTick - Called when the shown whole seconds change while a code is shown; without it, the host
    *   re-renders. Nothing else changes then but what counts the time.
    */
-  constructor(host: AccessCodeHost, onTick: () => void = () => host.requestUpdate(), random: () => number = Math.random) {
+  constructor(
+    host: AccessCodeHost,
+    onTick: () => void = () => host.requestUpdate(),
+    random: () => number = Math.random,
+  ) {
     this.#host = host;
     this.#onTick = onTick;
     this.#random = random;
@@ -390,10 +394,13 @@ export class AccessCodeController implements ReactiveController {
     // Rounded up, so a timer never fires before the moment it stands for.
     this.#timers.set(
       name,
-      setTimeout(() => {
-        this.#timers.delete(name);
-        this.#plan();
-      }, Math.max(1, Math.ceil(delay))),
+      setTimeout(
+        () => {
+          this.#timers.delete(name);
+          this.#plan();
+        },
+        Math.max(1, Math.ceil(delay)),
+      ),
     );
   }
 

@@ -45,7 +45,8 @@ export function parseAccessCode(body: unknown): ParsedAccessCode {
   let expiresAtMs: number | null = null;
   if (expiresAt !== null) {
     expiresAtMs = Date.parse(expiresAt);
-    if (Number.isNaN(expiresAtMs)) return { ok: false, message: 'access code response has an expiresAt that is not a date' };
+    if (Number.isNaN(expiresAtMs))
+      return { ok: false, message: 'access code response has an expiresAt that is not a date' };
   }
   return { ok: true, code: { format, content, expiresAt, expiresAtMs } };
 }

@@ -4,8 +4,7 @@ import { REQUEST_TIMEOUT_MS, retryAfterDelay } from './schedule.js';
 
 /** A plain header object, or a function (sync or async) that returns one before each request. */
 export type RequestHeadersSource =
-  | Record<string, string>
-  | (() => Record<string, string> | Promise<Record<string, string>>);
+  Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
 
 /** A failed request, classified by the contract's error kinds. */
 export class AccessCodeError extends Error {
@@ -53,7 +52,10 @@ export async function resolveHeaders(source: RequestHeadersSource | undefined | 
     headers = typeof source === 'function' ? await source() : source;
   } catch (error) {
     // Typically a token refresh that failed on a bad network: worth another try.
-    throw new AccessCodeError('network', `requestHeaders failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AccessCodeError(
+      'network',
+      `requestHeaders failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (headers == null) return {};
   if (typeof headers !== 'object' || Array.isArray(headers)) {
@@ -95,10 +97,16 @@ export async function requestAccessCode(request: AccessCodeRequest): Promise<Acc
       });
       if (!response.ok) {
         const kind = STATUS_KINDS[response.status] ?? 'http';
-        const retryAfterMs = kind === 'rate-limited' ? retryAfterDelay(response.headers.get('Retry-After'), Date.now()) : null;
+        const retryAfterMs =
+          kind === 'rate-limited' ? retryAfterDelay(response.headers.get('Retry-After'), Date.now()) : null;
         // Drop the body: it is not needed, and an open stream keeps the connection busy.
         void response.body?.cancel().catch(() => {});
-        throw new AccessCodeError(kind, `access code request failed with HTTP ${response.status}`, response.status, retryAfterMs);
+        throw new AccessCodeError(
+          kind,
+          `access code request failed with HTTP ${response.status}`,
+          response.status,
+          retryAfterMs,
+        );
       }
       text = await response.text();
     } catch (error) {

@@ -22,7 +22,10 @@ export interface StatusMessage {
 }
 
 /** What the element says in place of a code, in the states without one (not `idle`: that shows nothing). */
-export function statusMessage({ state, error, invalidation, busy }: StatusInput, strings: GymAccessQrStrings): StatusMessage {
+export function statusMessage(
+  { state, error, invalidation, busy }: StatusInput,
+  strings: GymAccessQrStrings,
+): StatusMessage {
   const kind = error?.kind;
   const checkedIn = state === 'invalidated' && invalidation?.reason === 'checkin';
   // loading or expired: a request is in flight or a retry is scheduled.

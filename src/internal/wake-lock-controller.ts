@@ -47,8 +47,7 @@ export class WakeLockController implements ReactiveController {
   };
 
   #sync(): void {
-    const wanted =
-      this.#connected && this.#host.keepAwake && this.#showing() && document.visibilityState === 'visible';
+    const wanted = this.#connected && this.#host.keepAwake && this.#showing() && document.visibilityState === 'visible';
     if (!wanted) {
       void this.#lock?.release().catch(() => {});
       this.#lock = null;

@@ -18,7 +18,11 @@ export interface AuthorizeContext {
  * The partner's check that the request's member owns `customerId` (the path's
  * digits as sent, leading zeros included).
  */
-export type Authorize = (request: Request, customerId: string, context: AuthorizeContext) => Authorization | Promise<Authorization>;
+export type Authorize = (
+  request: Request,
+  customerId: string,
+  context: AuthorizeContext,
+) => Authorization | Promise<Authorization>;
 
 export interface JwtAuthorizerOptions {
   /** The HS256 secret (at least 32 bytes). */

@@ -31,7 +31,8 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
     const text = env[name]?.trim();
     if (!text) return fallback;
     const value = Number(text);
-    if (!/^\d+$/.test(text) || value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+    if (!/^\d+$/.test(text) || value < min || value > max)
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
     return value;
   };
   const port = integer('PORT', 8080, 0, 65535);
@@ -42,14 +43,17 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
   } catch {
     throw new ConfigError(`MAGICLINE_BASE_URL must be an http: or https: URL, got "${magiclineBaseUrl}"`);
   }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new ConfigError(`MAGICLINE_BASE_URL must be an http: or https: URL, got "${magiclineBaseUrl}"`);
+  if (base.protocol !== 'https:' && base.protocol !== 'http:')
+    throw new ConfigError(`MAGICLINE_BASE_URL must be an http: or https: URL, got "${magiclineBaseUrl}"`);
   const magiclineApiKey = required('MAGICLINE_API_KEY');
   const webhookApiKey = required('MAGICLINE_WEBHOOK_API_KEY');
   const memberTokenSecret = required('MEMBER_TOKEN_SECRET');
   // HS256 wants a key as long as its hash: 32 bytes.
-  if (new TextEncoder().encode(memberTokenSecret).length < 32) throw new ConfigError('MEMBER_TOKEN_SECRET must be at least 32 bytes long');
+  if (new TextEncoder().encode(memberTokenSecret).length < 32)
+    throw new ConfigError('MEMBER_TOKEN_SECRET must be at least 32 bytes long');
   const redisUrl = env.REDIS_URL?.trim() || undefined;
-  if (redisUrl && !/^rediss?:\/\/./.test(redisUrl)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  if (redisUrl && !/^rediss?:\/\/./.test(redisUrl))
+    throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   const upstreamLimitPerMinute = integer('UPSTREAM_LIMIT_PER_MINUTE', 1000, 1, 1_000_000);
   const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -66,7 +70,16 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
       throw new ConfigError(`ALLOWED_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
     }
   }
-  return { port, magiclineBaseUrl, magiclineApiKey, webhookApiKey, memberTokenSecret, redisUrl, upstreamLimitPerMinute, allowedOrigins };
+  return {
+    port,
+    magiclineBaseUrl,
+    magiclineApiKey,
+    webhookApiKey,
+    memberTokenSecret,
+    redisUrl,
+    upstreamLimitPerMinute,
+    allowedOrigins,
+  };
 }
 
 /** The relay as the bin runs it: JWT bearer tokens signed with MEMBER_TOKEN_SECRET. */

@@ -3,8 +3,21 @@
  * (or any runtime with `fetch`, `Request`, `Response`); never part of the
  * browser bundle.
  */
-export { createRelay, sseFrame, REUSE_MIN_REMAINING_MS, type NodeHandler, type Relay, type RelayOptions } from './relay.js';
-export { jwtAuthorizer, type Authorization, type Authorize, type AuthorizeContext, type JwtAuthorizerOptions } from './authorize.js';
+export {
+  createRelay,
+  sseFrame,
+  REUSE_MIN_REMAINING_MS,
+  type NodeHandler,
+  type Relay,
+  type RelayOptions,
+} from './relay.js';
+export {
+  jwtAuthorizer,
+  type Authorization,
+  type Authorize,
+  type AuthorizeContext,
+  type JwtAuthorizerOptions,
+} from './authorize.js';
 export { createMemoryState, type MemoryStateOptions } from './memory-state.js';
 export { createRedisState, type RedisStateOptions } from './redis-state.js';
 export type { CachedCode, CheckinMessage, CodeEntry, SharedState, SlotAnswer } from './state.js';

@@ -7,9 +7,12 @@ export interface RelayLogger {
 
 /** One JSON object a line on stdout (info) and stderr (warn, error). */
 export const jsonLogger: RelayLogger = {
-  info: (message, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', message, ...fields })),
-  warn: (message, fields) => console.error(JSON.stringify({ time: new Date().toISOString(), level: 'warn', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', message, ...fields })),
+  info: (message, fields) =>
+    console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', message, ...fields })),
+  warn: (message, fields) =>
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: 'warn', message, ...fields })),
+  error: (message, fields) =>
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', message, ...fields })),
 };
 
 /** For tests and embedders that log elsewhere. */

@@ -1,4 +1,13 @@
-import { compareEventIds, DEFAULT_REPLAY_WINDOW_MS, isEventId, type CachedCode, type CheckinMessage, type CodeEntry, type SharedState, type SlotAnswer } from './state.js';
+import {
+  compareEventIds,
+  DEFAULT_REPLAY_WINDOW_MS,
+  isEventId,
+  type CachedCode,
+  type CheckinMessage,
+  type CodeEntry,
+  type SharedState,
+  type SlotAnswer,
+} from './state.js';
 
 export interface MemoryStateOptions {
   /** How long messages stay replayable, ms (default 5 minutes). */
@@ -53,7 +62,9 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
     async replay(customerKey, afterId) {
       if (!isEventId(afterId)) return [];
       prune(now());
-      return (logs.get(customerKey) ?? []).map((item) => item.message).filter((message) => compareEventIds(message.id, afterId) > 0);
+      return (logs.get(customerKey) ?? [])
+        .map((item) => item.message)
+        .filter((message) => compareEventIds(message.id, afterId) > 0);
     },
     async lastId(customerKey) {
       prune(now());

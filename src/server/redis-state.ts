@@ -1,7 +1,14 @@
 import { createClient } from 'redis';
 import { describeError, silentLogger, type RelayLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
-import { DEFAULT_REPLAY_WINDOW_MS, isEventId, type CachedCode, type CheckinMessage, type SharedState, type SlotAnswer } from './state.js';
+import {
+  DEFAULT_REPLAY_WINDOW_MS,
+  isEventId,
+  type CachedCode,
+  type CheckinMessage,
+  type SharedState,
+  type SlotAnswer,
+} from './state.js';
 
 export interface RedisStateOptions {
   /** `redis://` or `rediss://` URL. */
@@ -90,11 +97,21 @@ export function createRedisState(options: RedisStateOptions): SharedState {
     },
     async replay(customerKey, afterId) {
       if (!isEventId(afterId)) return [];
-      const entries = (await client.sendCommand(['XRANGE', streamKey(customerKey), `(${afterId}`, '+', 'COUNT', '1000'])) as [string, string[]][];
+      const entries = (await client.sendCommand([
+        'XRANGE',
+        streamKey(customerKey),
+        `(${afterId}`,
+        '+',
+        'COUNT',
+        '1000',
+      ])) as [string, string[]][];
       return entries.map(([id, fields]) => ({ id, customerKey, body: fields[1] ?? '' }));
     },
     async lastId(customerKey) {
-      const [newest] = (await client.sendCommand(['XREVRANGE', streamKey(customerKey), '+', '-', 'COUNT', '1'])) as [string, string[]][];
+      const [newest] = (await client.sendCommand(['XREVRANGE', streamKey(customerKey), '+', '-', 'COUNT', '1'])) as [
+        string,
+        string[],
+      ][];
       return newest?.[0] ?? '0-0';
     },
     subscribe(listener) {
@@ -113,7 +130,12 @@ export function createRedisState(options: RedisStateOptions): SharedState {
         if (text === null || pttl <= 0) return null;
         const stored = JSON.parse(text) as { body: string; expiresAtMs: number; upstreamDateMs: number; ttlMs: number };
         // The age on Redis's clock, so instances whose clocks disagree still agree on it.
-        return { body: stored.body, expiresAtMs: stored.expiresAtMs, upstreamDateMs: stored.upstreamDateMs, ageMs: stored.ttlMs - pttl };
+        return {
+          body: stored.body,
+          expiresAtMs: stored.expiresAtMs,
+          upstreamDateMs: stored.upstreamDateMs,
+          ageMs: stored.ttlMs - pttl,
+        };
       } catch (error) {
         logger.warn('redis code cache read failed, using local memory', { error: describeError(error) });
         return local.getCode(customerKey);
@@ -123,7 +145,13 @@ export function createRedisState(options: RedisStateOptions): SharedState {
       const ttl = Math.max(1, Math.floor(ttlMs));
       if (!client.isReady) return local.putCode(customerKey, entry, ttl);
       try {
-        await client.sendCommand(['SET', codeKey(customerKey), JSON.stringify({ ...entry, ttlMs: ttl }), 'PX', String(ttl)]);
+        await client.sendCommand([
+          'SET',
+          codeKey(customerKey),
+          JSON.stringify({ ...entry, ttlMs: ttl }),
+          'PX',
+          String(ttl),
+        ]);
       } catch (error) {
         logger.warn('redis code cache write failed, using local memory', { error: describeError(error) });
         await local.putCode(customerKey, entry, ttl);
@@ -143,7 +171,9 @@ export function createRedisState(options: RedisStateOptions): SharedState {
       const at = Date.now();
       const window = Math.floor(at / 60_000);
       try {
-        const count = Number(await client.sendCommand(['EVAL', COUNT_SCRIPT, '1', `${prefix}upstream:${window}`, '120000']));
+        const count = Number(
+          await client.sendCommand(['EVAL', COUNT_SCRIPT, '1', `${prefix}upstream:${window}`, '120000']),
+        );
         return count <= limitPerMinute ? { ok: true } : { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
       } catch (error) {
         logger.warn('redis rate counter failed, counting in local memory', { error: describeError(error) });
@@ -162,14 +192,16 @@ export function createRedisState(options: RedisStateOptions): SharedState {
       closed = true;
       listeners.clear();
       availabilityListeners.clear();
-      await Promise.all([client, subscriber].map(async (connection) => {
-        try {
-          if (connection.isReady) await connection.close();
-          else if (connection.isOpen) connection.destroy();
-        } catch {
-          connection.destroy();
-        }
-      }));
+      await Promise.all(
+        [client, subscriber].map(async (connection) => {
+          try {
+            if (connection.isReady) await connection.close();
+            else if (connection.isOpen) connection.destroy();
+          } catch {
+            connection.destroy();
+          }
+        }),
+      );
       await local.close();
     },
   };
@@ -212,7 +244,11 @@ export function createRedisState(options: RedisStateOptions): SharedState {
     const first = text.indexOf('\n');
     const second = text.indexOf('\n', first + 1);
     if (first < 0 || second < 0) return;
-    const message = { customerKey: text.slice(0, first), id: text.slice(first + 1, second), body: text.slice(second + 1) };
+    const message = {
+      customerKey: text.slice(0, first),
+      id: text.slice(first + 1, second),
+      body: text.slice(second + 1),
+    };
     for (const listener of [...listeners]) listener(message);
   }
 

@@ -60,7 +60,10 @@ const CUSTOMER_ID = /^[0-9]{1,19}$/;
 const RELAY_PATH = /^\/(?:healthz|webhooks\/magicline|v1\/customers\/[^/]+\/(?:access-code|events))\/?$/;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-type Outcome = { kind: 'code'; body: string; dateMs: number } | { kind: 'limited'; retryAfterMs: number } | Exclude<UpstreamResult, { kind: 'ok' }>;
+type Outcome =
+  | { kind: 'code'; body: string; dateMs: number }
+  | { kind: 'limited'; retryAfterMs: number }
+  | Exclude<UpstreamResult, { kind: 'ok' }>;
 interface Flight {
   promise: Promise<Outcome>;
 }
@@ -86,7 +89,8 @@ interface Flight {
  * ```
  */
 export function createRelay(options: RelayOptions): Relay {
-  if (typeof options.authorize !== 'function') throw new TypeError('createRelay: authorize(request, customerId) is required');
+  if (typeof options.authorize !== 'function')
+    throw new TypeError('createRelay: authorize(request, customerId) is required');
   for (const name of ['magiclineBaseUrl', 'magiclineApiKey', 'webhookApiKey'] as const) {
     if (typeof options[name] !== 'string' || !options[name]) throw new TypeError(`createRelay: ${name} is required`);
   }
@@ -97,7 +101,11 @@ export function createRelay(options: RelayOptions): Relay {
   const state =
     options.state ??
     (options.redisUrl
-      ? createRedisState({ url: options.redisUrl, logger, ...(options.replayWindowMs ? { replayWindowMs: options.replayWindowMs } : {}) })
+      ? createRedisState({
+          url: options.redisUrl,
+          logger,
+          ...(options.replayWindowMs ? { replayWindowMs: options.replayWindowMs } : {}),
+        })
       : createMemoryState(options.replayWindowMs ? { replayWindowMs: options.replayWindowMs } : {}));
   const allowed = new Set(options.allowedOrigins ?? []);
   const upstreamAbort = new AbortController();
@@ -145,7 +153,11 @@ export function createRelay(options: RelayOptions): Relay {
     const customerId = c.req.param('customerId') ?? '';
     if (!CUSTOMER_ID.test(customerId)) return c.json({ error: 'customerId must be 1 to 19 digits' }, 400, NO_STORE);
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const answer: Authorization | unknown = await options.authorize(c.req.raw, customerId, incoming ? { incoming } : {});
+    const answer: Authorization | unknown = await options.authorize(
+      c.req.raw,
+      customerId,
+      incoming ? { incoming } : {},
+    );
     if (answer === 'unauthorized') return c.json({ error: 'not signed in' }, 401, NO_STORE);
     if (answer !== 'allow') return c.json({ error: 'not your customer id' }, 403, NO_STORE);
     await next();
@@ -171,10 +183,13 @@ export function createRelay(options: RelayOptions): Relay {
   });
 
   app.get('/v1/customers/:customerId/events', (c) => {
-    if (closed || !state.available) return c.json({ error: 'check-ins are unavailable for a moment' }, 503, { ...NO_STORE, 'Retry-After': '5' });
+    if (closed || !state.available)
+      return c.json({ error: 'check-ins are unavailable for a moment' }, 503, { ...NO_STORE, 'Retry-After': '5' });
     const key = customerKey(c.req.param('customerId'));
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
-    const response = streamSSE(c, (stream) => serveStream(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal));
+    const response = streamSSE(c, (stream) =>
+      serveStream(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal),
+    );
     const headers = {
       'Cache-Control': 'no-store',
       // Proxies such as nginx would otherwise hold the stream back.
@@ -234,7 +249,8 @@ export function createRelay(options: RelayOptions): Relay {
     const cached = await state.getCode(key);
     if (cached) {
       const magiclineNow = cached.upstreamDateMs + cached.ageMs;
-      if (cached.expiresAtMs - magiclineNow >= REUSE_MIN_REMAINING_MS) return { kind: 'code', body: cached.body, dateMs: magiclineNow };
+      if (cached.expiresAtMs - magiclineNow >= REUSE_MIN_REMAINING_MS)
+        return { kind: 'code', body: cached.body, dateMs: magiclineNow };
     }
     const slot = await state.takeUpstreamSlot(limit);
     if (!slot.ok) {
@@ -246,9 +262,11 @@ export function createRelay(options: RelayOptions): Relay {
     const ttlMs = result.expiresAtMs === null ? 0 : result.expiresAtMs - result.dateMs - REUSE_MIN_REMAINING_MS;
     // A check-in during the call may have used the code: answer it, but do not keep it.
     if (ttlMs > 0 && stillCurrent() && !closed) {
-      await state.putCode(key, { body: result.body, expiresAtMs: result.expiresAtMs!, upstreamDateMs: result.dateMs }, ttlMs).catch((error: unknown) => {
-        logger.warn('code not cached', { error: describeError(error) });
-      });
+      await state
+        .putCode(key, { body: result.body, expiresAtMs: result.expiresAtMs!, upstreamDateMs: result.dateMs }, ttlMs)
+        .catch((error: unknown) => {
+          logger.warn('code not cached', { error: describeError(error) });
+        });
     }
     return { kind: 'code', body: result.body, dateMs: result.dateMs };
   }
@@ -256,15 +274,27 @@ export function createRelay(options: RelayOptions): Relay {
   function answerCode(c: Context, outcome: Outcome): Response {
     switch (outcome.kind) {
       case 'code':
-        return c.body(outcome.body, 200, { ...NO_STORE, 'Content-Type': 'application/json', Date: new Date(outcome.dateMs).toUTCString() });
+        return c.body(outcome.body, 200, {
+          ...NO_STORE,
+          'Content-Type': 'application/json',
+          Date: new Date(outcome.dateMs).toUTCString(),
+        });
       case 'limited':
-        return c.json({ error: 'too many requests to Magicline, try again shortly' }, 429, { ...NO_STORE, 'Retry-After': String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))) });
+        return c.json({ error: 'too many requests to Magicline, try again shortly' }, 429, {
+          ...NO_STORE,
+          'Retry-After': String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))),
+        });
       case 'rate-limited':
-        return c.json({ error: 'Magicline rate limit reached' }, 429, { ...NO_STORE, ...(outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {}) });
+        return c.json({ error: 'Magicline rate limit reached' }, 429, {
+          ...NO_STORE,
+          ...(outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {}),
+        });
       case 'not-found':
         return c.json({ error: 'customer not found' }, 404, NO_STORE);
       case 'refused':
-        logger.error('Magicline refused the API key: check MAGICLINE_API_KEY and its CUSTOMER_READ scope', { status: outcome.status });
+        logger.error('Magicline refused the API key: check MAGICLINE_API_KEY and its CUSTOMER_READ scope', {
+          status: outcome.status,
+        });
         return c.json({ error: 'Magicline refused the relay' }, 502, NO_STORE);
       case 'bad-gateway':
         logger.warn('Magicline answered badly', { status: outcome.status });
@@ -278,7 +308,17 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
-  async function serveStream(stream: { write(text: string): Promise<unknown>; onAbort(listener: () => void): void; aborted: boolean; closed: boolean }, key: string, lastId: string, signal: AbortSignal): Promise<void> {
+  async function serveStream(
+    stream: {
+      write(text: string): Promise<unknown>;
+      onAbort(listener: () => void): void;
+      aborted: boolean;
+      closed: boolean;
+    },
+    key: string,
+    lastId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     let ended!: () => void;
     const done = new Promise<void>((resolve) => (ended = resolve));
     let live = false;
@@ -402,7 +442,11 @@ export function createRelay(options: RelayOptions): Relay {
       servers.add(server);
       const address = server.address();
       const actual = typeof address === 'object' && address ? address.port : port;
-      return { server, port: actual, url: `http://${hostname && hostname !== '0.0.0.0' && hostname !== '::' ? hostname : '127.0.0.1'}:${actual}` };
+      return {
+        server,
+        port: actual,
+        url: `http://${hostname && hostname !== '0.0.0.0' && hostname !== '::' ? hostname : '127.0.0.1'}:${actual}`,
+      };
     },
     openStreams(customerId) {
       return streams.get(customerKey(customerId))?.size ?? 0;

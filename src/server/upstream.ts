@@ -69,7 +69,8 @@ export async function fetchAccessCode(options: UpstreamOptions, customerId: stri
       } catch {
         return { kind: 'bad-gateway', status };
       }
-      const expiresAt = parsed && typeof parsed === 'object' ? (parsed as { expiresAt?: unknown }).expiresAt : undefined;
+      const expiresAt =
+        parsed && typeof parsed === 'object' ? (parsed as { expiresAt?: unknown }).expiresAt : undefined;
       const expiresAtMs = typeof expiresAt === 'string' ? Date.parse(expiresAt) : NaN;
       const date = Date.parse(response.headers.get('Date') ?? '');
       return {
@@ -85,7 +86,11 @@ export async function fetchAccessCode(options: UpstreamOptions, customerId: stri
     return { kind: 'bad-gateway', status };
   } catch (error) {
     if (timedOut) return { kind: 'timeout' };
-    return { kind: 'unreachable', reason: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error) };
+    return {
+      kind: 'unreachable',
+      reason:
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error),
+    };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', stop);

@@ -7,7 +7,10 @@ export const MAX_WEBHOOK_BYTES = 64 * 1024;
  * while reading (a chunked body has no Content-Length to trust), or
  * `'not-utf8'`.
  */
-export async function readBody(request: Request, limit = MAX_WEBHOOK_BYTES): Promise<string | 'too-large' | 'not-utf8'> {
+export async function readBody(
+  request: Request,
+  limit = MAX_WEBHOOK_BYTES,
+): Promise<string | 'too-large' | 'not-utf8'> {
   const declared = Number(request.headers.get('Content-Length') ?? NaN);
   if (declared > limit) return 'too-large';
   if (!request.body) return '';
@@ -40,7 +43,9 @@ export async function readBody(request: Request, limit = MAX_WEBHOOK_BYTES): Pro
 /** Compares two secrets in time that does not depend on where they differ (SHA-256 of both, then every byte). */
 export async function secretsEqual(given: string, expected: string): Promise<boolean> {
   const encoder = new TextEncoder();
-  const [a, b] = await Promise.all([given, expected].map((text) => crypto.subtle.digest('SHA-256', encoder.encode(text))));
+  const [a, b] = await Promise.all(
+    [given, expected].map((text) => crypto.subtle.digest('SHA-256', encoder.encode(text))),
+  );
   const x = new Uint8Array(a!);
   const y = new Uint8Array(b!);
   let difference = 0;
@@ -99,5 +104,10 @@ function stringEnd(text: string, start: number): number {
 /** Whether a parsed webhook carries a `CUSTOMER_CHECKIN` event. */
 export function isCheckin(body: unknown): boolean {
   const payload = body && typeof body === 'object' ? (body as { payload?: unknown }).payload : undefined;
-  return Array.isArray(payload) && payload.some((event) => event && typeof event === 'object' && (event as { type?: unknown }).type === 'CUSTOMER_CHECKIN');
+  return (
+    Array.isArray(payload) &&
+    payload.some(
+      (event) => event && typeof event === 'object' && (event as { type?: unknown }).type === 'CUSTOMER_CHECKIN',
+    )
+  );
 }

@@ -8,11 +8,16 @@ import { jwtAuthorizer } from '../../src/server/index.js';
 const SECRET = 'a-member-token-secret-of-32-bytes-or-more';
 const authorize = jwtAuthorizer({ secret: SECRET });
 const check = (token: string | null, customerId: string) =>
-  authorize(new Request('http://relay.test/', token === null ? {} : { headers: { Authorization: `Bearer ${token}` } }), customerId, {});
+  authorize(
+    new Request('http://relay.test/', token === null ? {} : { headers: { Authorization: `Bearer ${token}` } }),
+    customerId,
+    {},
+  );
 
 /** What the README's PHP `relay_token()` builds, step by step. */
 function phpToken(customerId: string, secret: string, now = Math.floor(Date.now() / 1000)): string {
-  const base64url = (text: string | Buffer) => Buffer.from(text).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const base64url = (text: string | Buffer) =>
+    Buffer.from(text).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = base64url(JSON.stringify({ sub: customerId, iat: now, exp: now + 900 }));
   const signature = base64url(createHmac('sha256', secret).update(`${header}.${payload}`).digest());
@@ -21,7 +26,12 @@ function phpToken(customerId: string, secret: string, now = Math.floor(Date.now(
 
 describe('jwtAuthorizer', () => {
   it('allows a token minted as the README shows, in Node and in PHP, for its own customer only', async () => {
-    const node = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('9007199254740993').setIssuedAt().setExpirationTime('15m').sign(new TextEncoder().encode(SECRET));
+    const node = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('9007199254740993')
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(new TextEncoder().encode(SECRET));
     assert.equal(await check(node, '9007199254740993'), 'allow');
     assert.equal(await check(node, '9007199254740992'), 'forbidden');
     assert.equal(await check(phpToken('1234567', SECRET), '1234567'), 'allow');
@@ -40,9 +50,16 @@ describe('jwtAuthorizer', () => {
 
   it('answers forbidden for a sub that is not a customer id', async () => {
     const key = new TextEncoder().encode(SECRET);
-    const numeric = await new SignJWT({ sub: 1234567 as unknown as string }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(key);
+    const numeric = await new SignJWT({ sub: 1234567 as unknown as string })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(key);
     assert.notEqual(await check(numeric, '1234567'), 'allow');
-    const named = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('member@example.com').setExpirationTime('5m').sign(key);
+    const named = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('member@example.com')
+      .setExpirationTime('5m')
+      .sign(key);
     assert.equal(await check(named, '1234567'), 'forbidden');
   });
 });

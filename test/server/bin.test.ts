@@ -34,7 +34,11 @@ function run(env: Record<string, string>) {
 describe('gym-access-qr-relay', { concurrency: 4 }, () => {
   const bad: [string, Record<string, string | undefined>, RegExp][] = [
     ['MAGICLINE_BASE_URL', { MAGICLINE_BASE_URL: undefined }, /MAGICLINE_BASE_URL is required/],
-    ['MAGICLINE_BASE_URL', { MAGICLINE_BASE_URL: 'ftp://magicline.example' }, /MAGICLINE_BASE_URL must be an http: or https: URL/],
+    [
+      'MAGICLINE_BASE_URL',
+      { MAGICLINE_BASE_URL: 'ftp://magicline.example' },
+      /MAGICLINE_BASE_URL must be an http: or https: URL/,
+    ],
     ['MAGICLINE_BASE_URL', { MAGICLINE_BASE_URL: 'not a url' }, /MAGICLINE_BASE_URL must be an http: or https: URL/],
     ['MAGICLINE_API_KEY', { MAGICLINE_API_KEY: undefined }, /MAGICLINE_API_KEY is required/],
     ['MAGICLINE_WEBHOOK_API_KEY', { MAGICLINE_WEBHOOK_API_KEY: ' ' }, /MAGICLINE_WEBHOOK_API_KEY is required/],
@@ -43,7 +47,11 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
     ['PORT', { PORT: 'eighty' }, /PORT must be a whole number/],
     ['PORT', { PORT: '70000' }, /PORT must be a whole number/],
     ['REDIS_URL', { REDIS_URL: 'http://redis:6379' }, /REDIS_URL must start with redis:\/\//],
-    ['UPSTREAM_LIMIT_PER_MINUTE', { UPSTREAM_LIMIT_PER_MINUTE: '0' }, /UPSTREAM_LIMIT_PER_MINUTE must be a whole number/],
+    [
+      'UPSTREAM_LIMIT_PER_MINUTE',
+      { UPSTREAM_LIMIT_PER_MINUTE: '0' },
+      /UPSTREAM_LIMIT_PER_MINUTE must be a whole number/,
+    ],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example,app2.example' }, /ALLOWED_ORIGINS must list origins/],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example/path' }, /ALLOWED_ORIGINS must list origins/],
   ];
@@ -55,16 +63,28 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
       const code = await bin.exited;
       assert.equal(code, 2);
       assert.match(bin.stderr(), message);
-      assert.ok(!bin.stderr().includes('short-secret') && !bin.stderr().includes('bin-magicline-key'), 'no secret in the message');
+      assert.ok(
+        !bin.stderr().includes('short-secret') && !bin.stderr().includes('bin-magicline-key'),
+        'no secret in the message',
+      );
     });
   }
 
   it('serves members holding an HS256 token for their own id, logs without tokens, and stops on SIGTERM', async () => {
     const upstream = await startUpstream();
-    const bin = run({ ...GOOD, MAGICLINE_BASE_URL: upstream.url, ALLOWED_ORIGINS: 'https://app.example, https://other.example' });
+    const bin = run({
+      ...GOOD,
+      MAGICLINE_BASE_URL: upstream.url,
+      ALLOWED_ORIGINS: 'https://app.example, https://other.example',
+    });
     try {
       await until(() => bin.stdout().includes('relay listening'), 10_000, 'the relay to listen');
-      const { port } = JSON.parse(bin.stdout().split('\n').find((line) => line.includes('relay listening'))!);
+      const { port } = JSON.parse(
+        bin
+          .stdout()
+          .split('\n')
+          .find((line) => line.includes('relay listening'))!,
+      );
       const base = `http://127.0.0.1:${port}`;
       const key = new TextEncoder().encode(SECRET);
       const token = (claims: { sub?: string; exp?: string | number }, secret = key, alg = 'HS256') => {
@@ -74,7 +94,12 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
         return jwt.sign(secret);
       };
       const get = async (id: string, jwt?: string) =>
-        (await fetch(`${base}/v1/customers/${id}/access-code`, jwt ? { headers: { Authorization: `Bearer ${jwt}` } } : {})).status;
+        (
+          await fetch(
+            `${base}/v1/customers/${id}/access-code`,
+            jwt ? { headers: { Authorization: `Bearer ${jwt}` } } : {},
+          )
+        ).status;
 
       const good = await token({ sub: '1234567', exp: '5m' });
       assert.equal(await get('1234567', good), 200);
@@ -82,19 +107,39 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
       assert.equal(await get('7654321', good), 403);
       assert.equal(await get('1234567'), 401);
       assert.equal(await get('1234567', await token({ sub: '1234567' })), 401, 'exp is required');
-      assert.equal(await get('1234567', await token({ sub: '1234567', exp: Math.floor(Date.now() / 1000) - 120 })), 401, 'expired');
-      assert.equal(await get('1234567', await token({ sub: '1234567', exp: '5m' }, new TextEncoder().encode('another-secret-that-is-32-bytes-long!'))), 401);
+      assert.equal(
+        await get('1234567', await token({ sub: '1234567', exp: Math.floor(Date.now() / 1000) - 120 })),
+        401,
+        'expired',
+      );
+      assert.equal(
+        await get(
+          '1234567',
+          await token({ sub: '1234567', exp: '5m' }, new TextEncoder().encode('another-secret-that-is-32-bytes-long!')),
+        ),
+        401,
+      );
       assert.equal(await get('1234567', await token({ sub: '1234567', exp: '5m' }, key, 'HS512')), 401, 'only HS256');
 
       const preflight = await fetch(`${base}/v1/customers/1234567/access-code`, {
         method: 'OPTIONS',
-        headers: { Origin: 'https://other.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+        headers: {
+          Origin: 'https://other.example',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+        },
       });
       assert.equal(preflight.headers.get('Access-Control-Allow-Origin'), 'https://other.example');
 
-      const requestLines = bin.stdout().split('\n').filter((line) => line.includes('"message":"request"'));
+      const requestLines = bin
+        .stdout()
+        .split('\n')
+        .filter((line) => line.includes('"message":"request"'));
       assert.equal(requestLines.length, 9);
-      assert.ok(!bin.stdout().includes(good) && !bin.stdout().includes('bin-magicline-key'), 'no token or key in the log');
+      assert.ok(
+        !bin.stdout().includes(good) && !bin.stdout().includes('bin-magicline-key'),
+        'no token or key in the log',
+      );
 
       bin.child.kill('SIGTERM');
       assert.equal(await bin.exited, 0);

@@ -45,7 +45,9 @@ export async function startUpstream(): Promise<FakeUpstream> {
       const now = upstream.clock();
       const content = `${String(++counter).padStart(4, '0')}${id}`.slice(0, 19).padEnd(19, '7');
       res.writeHead(200, { 'Content-Type': 'application/json', Date: new Date(now).toUTCString() });
-      res.end(JSON.stringify({ format: 'QR_CODE', expiresAt: new Date(now + upstream.lifetimeMs).toISOString(), content }));
+      res.end(
+        JSON.stringify({ format: 'QR_CODE', expiresAt: new Date(now + upstream.lifetimeMs).toISOString(), content }),
+      );
     },
     close: async () => {},
   };
@@ -75,7 +77,8 @@ export async function startUpstream(): Promise<FakeUpstream> {
 /** A logger that keeps every line, to check what the relay writes. */
 export function recordingLogger(): RelayLogger & { lines: string[] } {
   const lines: string[] = [];
-  const add = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, message, ...fields }));
+  const add = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push(JSON.stringify({ level, message, ...fields }));
   return { lines, info: add('info'), warn: add('warn'), error: add('error') };
 }
 
@@ -108,9 +111,13 @@ export async function startRedis(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
-      });
+      child = spawn(
+        '/usr/bin/redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
       const end = Date.now() + 10_000;
       while (!(await pong(port))) {
         if (Date.now() > end) throw new Error('redis-server did not start');
@@ -149,7 +156,11 @@ function pong(port: number): Promise<boolean> {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `condition` holds, or fails after `timeoutMs`. */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -241,7 +252,12 @@ export function checkinBody(entityId: string, uuid = crypto.randomUUID()): strin
   return `{"entityId":${entityId},"uuid":"${uuid}","payload":[{"timestamp":${Date.now()},"type":"CUSTOMER_CHECKIN","content":{}}]}`;
 }
 
-export function postWebhook(base: string, body: string | Uint8Array | ReadableStream<Uint8Array>, key = WEBHOOK_KEY, headers: Record<string, string> = {}): Promise<Response> {
+export function postWebhook(
+  base: string,
+  body: string | Uint8Array | ReadableStream<Uint8Array>,
+  key = WEBHOOK_KEY,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${base}/webhooks/magicline`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-API-KEY': key, ...headers },

@@ -5,7 +5,22 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createRelay, type Relay } from '../../src/server/index.js';
-import { checkinBody, freePort, MAGICLINE_KEY, openEvents, postWebhook, recordingLogger, sleep, startRedis, startUpstream, until, WEBHOOK_KEY, type EventReader, type FakeUpstream, type RedisServer } from './helpers.js';
+import {
+  checkinBody,
+  freePort,
+  MAGICLINE_KEY,
+  openEvents,
+  postWebhook,
+  recordingLogger,
+  sleep,
+  startRedis,
+  startUpstream,
+  until,
+  WEBHOOK_KEY,
+  type EventReader,
+  type FakeUpstream,
+  type RedisServer,
+} from './helpers.js';
 
 const unhandled: unknown[] = [];
 process.on('unhandledRejection', (reason) => unhandled.push(reason));
@@ -61,14 +76,20 @@ describe('relays sharing Redis', () => {
     const latencies: number[] = [];
     for (let i = 0; i < 5; i++) {
       const body = checkinBody(id);
-      const arrived = stream.waitFor(() => stream.messages().some((message) => message.data === body), 2_000, 'the check-in on the other instance');
+      const arrived = stream.waitFor(
+        () => stream.messages().some((message) => message.data === body),
+        2_000,
+        'the check-in on the other instance',
+      );
       const sent = performance.now();
       assert.equal((await postWebhook(a.url, body)).status, 200);
       await arrived;
       latencies.push(performance.now() - sent);
     }
     latencies.sort((x, y) => x - y);
-    console.log(`# webhook to instance A -> stream on instance B: median ${latencies[2]!.toFixed(1)} ms, max ${latencies[4]!.toFixed(1)} ms (5 webhooks)`);
+    console.log(
+      `# webhook to instance A -> stream on instance B: median ${latencies[2]!.toFixed(1)} ms, max ${latencies[4]!.toFixed(1)} ms (5 webhooks)`,
+    );
 
     const [first, ...rest] = stream.messages();
     const again = await events(`${a.url}/v1/customers/${id}/events?lastEventId=${encodeURIComponent(first!.id)}`);
@@ -87,7 +108,8 @@ describe('relays sharing Redis', () => {
     for (;;) {
       const minute = Math.floor(Date.now() / 60_000);
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${(i % 2 ? a : b).url}/v1/customers/${id}${i}/access-code`)).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await fetch(`${(i % 2 ? a : b).url}/v1/customers/${id}${i}/access-code`)).status);
       if (Math.floor(Date.now() / 60_000) !== minute) continue;
       // Three calls a minute between them: the first code took one.
       assert.deepEqual(statuses, [200, 200, 429, 429]);
@@ -98,7 +120,14 @@ describe('relays sharing Redis', () => {
   it('start without Redis reachable: codes served, health and streams 503, closed cleanly', async () => {
     const nowhere = `redis://127.0.0.1:${await freePort()}`;
     const logger = recordingLogger();
-    const relay = createRelay({ magiclineBaseUrl: upstream.url, magiclineApiKey: MAGICLINE_KEY, webhookApiKey: WEBHOOK_KEY, authorize: () => 'allow', redisUrl: nowhere, logger });
+    const relay = createRelay({
+      magiclineBaseUrl: upstream.url,
+      magiclineApiKey: MAGICLINE_KEY,
+      webhookApiKey: WEBHOOK_KEY,
+      authorize: () => 'allow',
+      redisUrl: nowhere,
+      logger,
+    });
     cleanups.push(() => relay.close());
     const { url } = await relay.listen({ hostname: '127.0.0.1' });
     await sleep(300);
@@ -107,7 +136,10 @@ describe('relays sharing Redis', () => {
     assert.equal((await fetch(`${url}/v1/customers/7/access-code`)).status, 200);
     assert.equal((await postWebhook(url, checkinBody('7'))).status, 200);
     // One warning per distinct connection error, not one per retry.
-    assert.ok(logger.lines.filter((line) => line.includes('redis connection error')).length <= 2, logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.filter((line) => line.includes('redis connection error')).length <= 2,
+      logger.lines.join('\n'),
+    );
   });
 
   it('keep serving codes while Redis is away, say 503 on health and streams, and recover within 10 s of its return', async () => {
@@ -127,7 +159,10 @@ describe('relays sharing Redis', () => {
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get('Retry-After'), '5');
     const codes = await Promise.all([1, 2, 3].map(() => fetch(`${a.url}/v1/customers/${id}/access-code`)));
-    assert.deepEqual(codes.map((response) => response.status), [200, 200, 200]);
+    assert.deepEqual(
+      codes.map((response) => response.status),
+      [200, 200, 200],
+    );
     const during = checkinBody(id);
     assert.equal((await postWebhook(a.url, during)).status, 200, 'webhooks are taken while Redis is away');
 

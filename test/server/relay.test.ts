@@ -8,7 +8,18 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it, mock } from 'node:test';
 import { createMemoryState, createRelay, type RelayOptions, type SharedState } from '../../src/server/index.js';
 import { readyFrame } from '../../src/server/relay.js';
-import { checkinBody, MAGICLINE_KEY, openEvents, postWebhook, recordingLogger, sleep, startUpstream, until, WEBHOOK_KEY, type EventReader } from './helpers.js';
+import {
+  checkinBody,
+  MAGICLINE_KEY,
+  openEvents,
+  postWebhook,
+  recordingLogger,
+  sleep,
+  startUpstream,
+  until,
+  WEBHOOK_KEY,
+  type EventReader,
+} from './helpers.js';
 
 /** Test members sign in with `Bearer member-<customerId>`. */
 const authorize: RelayOptions['authorize'] = (request, customerId) => {
@@ -35,7 +46,10 @@ async function setup(options: Partial<RelayOptions> = {}) {
     ...options,
   });
   const { url } = await relay.listen({ hostname: '127.0.0.1' });
-  cleanups.push(() => upstream.close(), () => relay.close());
+  cleanups.push(
+    () => upstream.close(),
+    () => relay.close(),
+  );
   const streams: EventReader[] = [];
   cleanups.push(() => streams.forEach((stream) => stream.close()));
   const events = async (path: string, headers: Record<string, string>) => {
@@ -43,7 +57,8 @@ async function setup(options: Partial<RelayOptions> = {}) {
     streams.push(stream);
     return stream;
   };
-  const code = (id: string, headers: Record<string, string> = as(id)) => fetch(`${url}/v1/customers/${id}/access-code`, { headers });
+  const code = (id: string, headers: Record<string, string> = as(id)) =>
+    fetch(`${url}/v1/customers/${id}/access-code`, { headers });
   return { upstream, relay, url, logger, code, events };
 }
 
@@ -74,7 +89,7 @@ describe('GET /v1/customers/{id}/access-code', () => {
     assert.equal(upstream.calls, 0);
   });
 
-  it('answers Magicline\'s JSON unchanged, with no-store and Magicline\'s Date, having sent the API key', async () => {
+  it("answers Magicline's JSON unchanged, with no-store and Magicline's Date, having sent the API key", async () => {
     const { code, upstream } = await setup();
     upstream.clock = () => MAGICLINE_NOW;
     const sent = `{ "format": "QR_CODE",\n  "expiresAt": "2026-03-02T07:00:30Z", "content": "0049267681211943991" }`;
@@ -102,7 +117,7 @@ describe('GET /v1/customers/{id}/access-code', () => {
     assert.equal(new Set(bodies).size, 1, 'all got the same code');
   });
 
-  it('hands a code out again while it has 10 s left on Magicline\'s clock, with Date advanced by its age', async () => {
+  it("hands a code out again while it has 10 s left on Magicline's clock, with Date advanced by its age", async () => {
     let monotonic = 0;
     const { code, upstream } = await setup({ state: createMemoryState({ monotonic: () => monotonic }) });
     upstream.clock = () => MAGICLINE_NOW;
@@ -138,7 +153,7 @@ describe('GET /v1/customers/{id}/access-code', () => {
     assert.equal(upstream.callsFor('77'), 2);
   });
 
-  it('maps Magicline\'s answers: 404, 429 with Retry-After, 5xx and non-JSON to 502, 401/403 to 502 logged for the operator', async () => {
+  it("maps Magicline's answers: 404, 429 with Retry-After, 5xx and non-JSON to 502, 401/403 to 502 logged for the operator", async () => {
     const { code, upstream, logger } = await setup();
     const reply = (status: number, headers: Record<string, string> = {}, body = '{}') => {
       upstream.answer = (_id, res) => {
@@ -162,8 +177,13 @@ describe('GET /v1/customers/{id}/access-code', () => {
       assert.equal(response.headers.get('Retry-After'), retryAfter);
       assert.equal(response.headers.get('Cache-Control'), 'no-store');
     }
-    const refusals = logger.lines.filter((line) => line.includes('"level":"error"') && line.includes('refused the API key'));
-    assert.deepEqual(refusals.map((line) => JSON.parse(line).status), [401, 403]);
+    const refusals = logger.lines.filter(
+      (line) => line.includes('"level":"error"') && line.includes('refused the API key'),
+    );
+    assert.deepEqual(
+      refusals.map((line) => JSON.parse(line).status),
+      [401, 403],
+    );
     // The operator is told which setting to check, never the key itself.
     assert.ok(!logger.lines.some((line) => line.includes(MAGICLINE_KEY)), 'no log line holds the API key');
   });
@@ -219,7 +239,14 @@ describe('GET /v1/customers/{id}/access-code', () => {
       ],
     );
     assert.equal(contents.length, 1);
-    for (const secret of [...contents, MAGICLINE_KEY, WEBHOOK_KEY, 'member-31', 'member-secret-token', 'wrong-key-value']) {
+    for (const secret of [
+      ...contents,
+      MAGICLINE_KEY,
+      WEBHOOK_KEY,
+      'member-31',
+      'member-secret-token',
+      'wrong-key-value',
+    ]) {
       assert.ok(!logger.lines.some((line) => line.includes(secret)), `a log line holds ${secret}`);
     }
   });
@@ -228,7 +255,11 @@ describe('GET /v1/customers/{id}/access-code', () => {
     const { url, code } = await setup({ allowedOrigins: ['https://app.example'] });
     const preflight = await fetch(`${url}/v1/customers/5/access-code`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      headers: {
+        Origin: 'https://app.example',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('Access-Control-Allow-Origin'), 'https://app.example');
@@ -236,7 +267,11 @@ describe('GET /v1/customers/{id}/access-code', () => {
     assert.match(preflight.headers.get('Access-Control-Allow-Methods') ?? '', /GET/);
     const eventsPreflight = await fetch(`${url}/v1/customers/5/events`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,last-event-id' },
+      headers: {
+        Origin: 'https://app.example',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization,last-event-id',
+      },
     });
     assert.match(eventsPreflight.headers.get('Access-Control-Allow-Headers') ?? '', /Last-Event-ID/);
 
@@ -245,7 +280,11 @@ describe('GET /v1/customers/{id}/access-code', () => {
     assert.equal(allowed.headers.get('Access-Control-Expose-Headers'), 'Date');
     const refused = await code('5', { Origin: 'https://app.example' });
     assert.equal(refused.status, 401);
-    assert.equal(refused.headers.get('Access-Control-Allow-Origin'), 'https://app.example', 'the page can read the 401');
+    assert.equal(
+      refused.headers.get('Access-Control-Allow-Origin'),
+      'https://app.example',
+      'the page can read the 401',
+    );
     const stranger = await code('5', { ...as('5'), Origin: 'https://evil.example' });
     assert.equal(stranger.headers.get('Access-Control-Allow-Origin'), null);
   });
@@ -266,13 +305,23 @@ describe('GET /v1/customers/{id}/events', () => {
     const other = await events(`/v1/customers/9007199254740992/events`, as('9007199254740992'));
     assert.equal(mine.response.status, 200);
     assert.equal(mine.response.headers.get('Content-Type'), 'text/event-stream');
-    assert.equal(mine.response.headers.get('X-Content-Type-Options'), 'nosniff', 'no sniffing: it would hold the replay back');
+    assert.equal(
+      mine.response.headers.get('X-Content-Type-Options'),
+      'nosniff',
+      'no sniffing: it would hold the replay back',
+    );
     assert.equal(mine.response.headers.get('Cache-Control'), 'no-store');
     await until(() => relay.openStreams(big) === 1 && mine.text().length > 0, 2_000, 'the stream to open');
-    const bodies = [checkinBody(big), `{"entityId" : ${big},"uuid":"b","payload":[{"type":"CUSTOMER_CHECKIN","timestamp":1,"content":{"x":"ä \\n"}}]}`];
+    const bodies = [
+      checkinBody(big),
+      `{"entityId" : ${big},"uuid":"b","payload":[{"type":"CUSTOMER_CHECKIN","timestamp":1,"content":{"x":"ä \\n"}}]}`,
+    ];
     for (const body of bodies) assert.equal((await postWebhook(url, body)).status, 200);
     await until(() => mine.messages().length === 2, 2_000, 'two messages');
-    assert.deepEqual(mine.messages().map((message) => message.data), bodies);
+    assert.deepEqual(
+      mine.messages().map((message) => message.data),
+      bodies,
+    );
     const [a, b] = mine.messages().map((message) => message.id);
     assert.match(a!, /^\d+-\d+$/);
     assert.notEqual(a, b);
@@ -283,11 +332,21 @@ describe('GET /v1/customers/{id}/events', () => {
   it('sends a comment at the keep-alive interval, every 15 s by default', async () => {
     const { events } = await setup({ keepAliveMs: 40 });
     const stream = await events('/v1/customers/8/events', as('8'));
-    await until(() => stream.frames().filter((frame) => frame === ': keep-alive').length >= 2, 2_000, 'two keep-alive comments');
+    await until(
+      () => stream.frames().filter((frame) => frame === ': keep-alive').length >= 2,
+      2_000,
+      'two keep-alive comments',
+    );
 
     mock.timers.enable({ apis: ['setInterval'] });
     try {
-      const relay = createRelay({ magiclineBaseUrl: 'http://127.0.0.1:9', magiclineApiKey: 'k', webhookApiKey: 'w', authorize: () => 'allow', logger: recordingLogger() });
+      const relay = createRelay({
+        magiclineBaseUrl: 'http://127.0.0.1:9',
+        magiclineApiKey: 'k',
+        webhookApiKey: 'w',
+        authorize: () => 'allow',
+        logger: recordingLogger(),
+      });
       const response = await relay.fetch(new Request('http://relay.test/v1/customers/8/events'));
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       assert.equal((await reader.read()).value, readyFrame('0-0'));
@@ -312,8 +371,13 @@ describe('GET /v1/customers/{id}/events', () => {
       first.close();
       const [one, two, three] = first.messages();
 
-      const path = how.includes('header') ? '/v1/customers/600/events' : `/v1/customers/600/events?lastEventId=${encodeURIComponent(one!.id)}`;
-      const again = await events(path, { ...as('600'), ...(how.includes('header') ? { 'Last-Event-ID': one!.id } : {}) });
+      const path = how.includes('header')
+        ? '/v1/customers/600/events'
+        : `/v1/customers/600/events?lastEventId=${encodeURIComponent(one!.id)}`;
+      const again = await events(path, {
+        ...as('600'),
+        ...(how.includes('header') ? { 'Last-Event-ID': one!.id } : {}),
+      });
       await until(() => again.text().includes(': connected'), 2_000, 'the replay');
       assert.ok(again.text().startsWith(`id: ${two!.id}\n`), 'the replay comes before anything else');
       assert.deepEqual(again.messages(), [two, three]);
@@ -321,7 +385,10 @@ describe('GET /v1/customers/{id}/events', () => {
       await postWebhook(url, live);
       await until(() => again.messages().length === 3, 2_000, 'the live message');
       assert.equal(again.messages()[2]!.data, live);
-      assert.deepEqual([one, two, three].map((message) => message!.data), [sent[0], sent[2], sent[3]]);
+      assert.deepEqual(
+        [one, two, three].map((message) => message!.data),
+        [sent[0], sent[2], sent[3]],
+      );
     });
   }
 
@@ -342,7 +409,10 @@ describe('GET /v1/customers/{id}/events', () => {
     await postWebhook(url, missed);
     const again = await events('/v1/customers/700/events', { ...as('700'), 'Last-Event-ID': position });
     await again.waitFor(() => again.text().includes('event: ready'), 2_000, 'the replay');
-    assert.deepEqual(again.messages().map((message) => message.data), [missed]);
+    assert.deepEqual(
+      again.messages().map((message) => message.data),
+      [missed],
+    );
     assert.ok(again.text().startsWith('id: '), 'the replay comes before anything else');
   });
 
@@ -405,7 +475,10 @@ describe('POST /webhooks/magicline', () => {
     const checkin = checkinBody('12');
     await postWebhook(url, checkin);
     await until(() => stream.messages().length === 1, 2_000, 'the check-in');
-    assert.deepEqual(stream.messages().map((message) => message.data), [checkin]);
+    assert.deepEqual(
+      stream.messages().map((message) => message.data),
+      [checkin],
+    );
   });
 
   it('answers before the check-in is relayed', async () => {
@@ -427,7 +500,7 @@ describe('POST /webhooks/magicline', () => {
 });
 
 describe('nodeHandler', () => {
-  it('mounts in a Node server like Express middleware: the app\'s own routes pass on, authorize sees the Node request', async () => {
+  it("mounts in a Node server like Express middleware: the app's own routes pass on, authorize sees the Node request", async () => {
     const upstream = await startUpstream();
     const relay = createRelay({
       magiclineBaseUrl: upstream.url,
@@ -457,8 +530,14 @@ describe('nodeHandler', () => {
     );
     assert.equal(await (await fetch(`${base}/members/home`)).text(), 'the app');
     assert.equal((await fetch(`${base}/v1/customers/21/access-code`)).status, 401);
-    assert.equal((await fetch(`${base}/v1/customers/21/access-code`, { headers: { 'X-Demo-Member': '22' } })).status, 403);
-    assert.equal((await fetch(`${base}/v1/customers/21/access-code`, { headers: { 'X-Demo-Member': '21' } })).status, 200);
+    assert.equal(
+      (await fetch(`${base}/v1/customers/21/access-code`, { headers: { 'X-Demo-Member': '22' } })).status,
+      403,
+    );
+    assert.equal(
+      (await fetch(`${base}/v1/customers/21/access-code`, { headers: { 'X-Demo-Member': '21' } })).status,
+      200,
+    );
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
   });
 });

@@ -57,7 +57,7 @@ function sharedStateSuite(name: string, backend: () => Promise<Backend>) {
       assert.equal(new Set(ids).size, ids.length);
     });
 
-    it('replays a customer\'s messages after an id, in order, and nothing else', async () => {
+    it("replays a customer's messages after an id, in order, and nothing else", async () => {
       const [a, b] = [await connect(), await connect()];
       const first = (await a.publish('4242', '{"n":1}'))!;
       await b.publish('1111', '{"other":true}');
@@ -68,7 +68,10 @@ function sharedStateSuite(name: string, backend: () => Promise<Backend>) {
         { id: third, customerKey: '4242', body: '{"n":3}' },
       ]);
       assert.deepEqual(await a.replay('4242', third), []);
-      assert.deepEqual((await a.replay('4242', '0-0')).map((message) => message.body), ['{"n":1}', '{"n":2}', '{"n":3}']);
+      assert.deepEqual(
+        (await a.replay('4242', '0-0')).map((message) => message.body),
+        ['{"n":1}', '{"n":2}', '{"n":3}'],
+      );
       assert.deepEqual(await a.replay('4242', 'not-an-id'), []);
       assert.deepEqual(await a.replay('5555', '0-0'), []);
     });
@@ -117,7 +120,8 @@ function sharedStateSuite(name: string, backend: () => Promise<Backend>) {
           assert.equal(refused.ok, false);
         } else assert.deepEqual(taken, [{ ok: true }, { ok: true }, { ok: true }]);
         assert.equal(refused.ok, false, 'the fourth call in a minute is refused');
-        if (!refused.ok) assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000, `retry after ${refused.retryAfterMs}`);
+        if (!refused.ok)
+          assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000, `retry after ${refused.retryAfterMs}`);
         assert.deepEqual(roomy, { ok: true }, 'a higher limit still has room');
         break;
       }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { entityIdDigits, isCheckin, secretsEqual } from '../../src/server/webhook.js';
 
 describe('entityIdDigits', () => {
-  it('takes the top-level entityId\'s digits from the text, beyond 2^53 and with leading zeros', () => {
+  it("takes the top-level entityId's digits from the text, beyond 2^53 and with leading zeros", () => {
     assert.equal(entityIdDigits('{"entityId":9007199254740993,"uuid":"u"}'), '9007199254740993');
     assert.equal(entityIdDigits('{ "uuid" : "u" ,\n "entityId" :\t0001234567 }'), '0001234567');
     assert.equal(entityIdDigits('{"entityId":"42"}'), '42');
@@ -36,6 +36,7 @@ describe('isCheckin', () => {
 describe('secretsEqual', () => {
   it('is true only for the same secret', async () => {
     assert.equal(await secretsEqual('s3cret', 's3cret'), true);
-    for (const other of ['', 's3cre', 's3crett', 'S3cret', 's3cret ']) assert.equal(await secretsEqual(other, 's3cret'), false, other);
+    for (const other of ['', 's3cre', 's3crett', 'S3cret', 's3cret '])
+      assert.equal(await secretsEqual(other, 's3cret'), false, other);
   });
 });

@@ -22,9 +22,15 @@ export function MemberCode({ customerId }: { customerId: string }) {
         after-checkin="prompt"
         requestHeaders={requestHeaders}
         ongym-access-qr-refresh={(event) =>
-          setStatus(event.detail.expiresAt ? `New code, valid until ${new Date(event.detail.expiresAt).toLocaleTimeString()}` : 'New code')
+          setStatus(
+            event.detail.expiresAt
+              ? `New code, valid until ${new Date(event.detail.expiresAt).toLocaleTimeString()}`
+              : 'New code',
+          )
         }
-        ongym-access-qr-invalidated={(event) => setStatus(event.detail.reason === 'checkin' ? 'Checked in' : 'Code withdrawn')}
+        ongym-access-qr-invalidated={(event) =>
+          setStatus(event.detail.reason === 'checkin' ? 'Checked in' : 'Code withdrawn')
+        }
         ongym-access-qr-error={(event) => setStatus(`Problem: ${event.detail.kind}`)}
       />
       <p id="status" role="status">
