@@ -36,6 +36,8 @@ const quietLogger: RelayLogger = {
 };
 
 export async function createDemoBackend(): Promise<DemoBackend> {
+  // Assigned once the mock's port is known; the mock's gate reaches it through this binding.
+  // eslint-disable-next-line prefer-const -- a forward reference, not a constant
   let relay: Relay | undefined;
   const mock = createMockOpenApi({
     apiKey: DEMO_MAGICLINE_API_KEY,

@@ -88,7 +88,7 @@ export function createMockOpenApi(options = {}) {
   function issue(customerId) {
     prune();
     const { lifetimeSeconds } = settingsFor(customerId);
-    let content = '';
+    let content;
     do {
       // 19 digits, the first never 0, like a real access code.
       content = String(randomInt(1, 10)) + Array.from({ length: 18 }, () => randomInt(0, 10)).join('');

@@ -121,7 +121,7 @@ export async function decodeShownQr(page, selector = 'gym-access-qr') {
       const context = canvas.getContext('2d');
       context.drawImage(image, 0, 0, pixels, pixels);
       const { data } = context.getImageData(0, 0, pixels, pixels);
-      // @ts-ignore jsQR is the UMD global added above
+      // jsQR is the UMD global added above.
       return window.jsQR(data, pixels, pixels)?.data ?? null;
     } finally {
       URL.revokeObjectURL(url);

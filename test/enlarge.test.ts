@@ -411,6 +411,7 @@ describe('<gym-access-qr> enlarged, with the Fullscreen API', () => {
   function grantFullscreen(target: GymAccessQr) {
     let full: Element | null = null;
     const request = sinon.stub(Element.prototype, 'requestFullscreen').callsFake(async function (this: Element) {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the stub records which element asked
       full = this;
       document.dispatchEvent(new Event('fullscreenchange'));
     });
