@@ -1,6 +1,6 @@
-import qrcode from 'qrcode-generator';
+import { encodeQr, type ErrorCorrectionLevel } from './qr-encoder.js';
 
-export type ErrorCorrectionLevel = 'L' | 'M' | 'Q' | 'H';
+export type { ErrorCorrectionLevel } from './qr-encoder.js';
 
 /** Modules of light margin on every side, as ISO/IEC 18004 asks for. */
 export const QUIET_ZONE = 4;
@@ -12,13 +12,6 @@ export interface QrImage {
   path: string;
 }
 
-/** Turns text into the bytes the QR carries: UTF-8, one char per byte, which is what the library's byte mode reads. */
-function utf8Binary(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return binary;
-}
-
 /**
  * Encodes `content` at the smallest version that fits (numeric mode for
  * all-digit content, byte mode with UTF-8 otherwise) and draws the dark
@@ -27,16 +20,8 @@ function utf8Binary(text: string): string {
  */
 export function qrImage(content: string, level: ErrorCorrectionLevel): QrImage {
   const numeric = /^[0-9]+$/.test(content);
-  const qr = qrcode(0, level);
-  try {
-    qr.addData(numeric ? content : utf8Binary(content), numeric ? 'Numeric' : 'Byte');
-    qr.make();
-  } catch (thrown) {
-    // The library throws strings ("code length overflow. (…)"): give callers an Error.
-    throw new Error(`content does not fit a QR code at level ${level}`, { cause: thrown });
-  }
-  const count = qr.getModuleCount();
-  return { size: count + 2 * QUIET_ZONE, path: modulesPath(count, qr.isDark) };
+  const { size, modules } = encodeQr(numeric ? content : new TextEncoder().encode(content), level);
+  return { size: size + 2 * QUIET_ZONE, path: modulesPath(size, (row, col) => modules[row * size + col] === 1) };
 }
 
 /**
