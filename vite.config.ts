@@ -1,6 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
 import { eventsourceParserPlugin } from './scripts/eventsource-parser-build.mjs';
-import { qrcodeGeneratorPlugin } from './scripts/qrcode-generator-build.mjs';
 
 /**
  * Lit's css`` literals reach the bundle as written, comments and indentation
@@ -29,10 +28,10 @@ const minifyStyles: Plugin = {
 /**
  * The drop-in bundles: `dist/gym-access-qr.js` (ES module) and
  * `dist/gym-access-qr.iife.js` (classic script), each with Lit,
- * qrcode-generator and zod/mini inlined, registering the tag on load.
+ * the QR encoder (src/internal/qr-encoder.ts) and zod/mini inlined, registering the tag on load.
  */
 export default defineConfig({
-  plugins: [minifyStyles, qrcodeGeneratorPlugin(), eventsourceParserPlugin()],
+  plugins: [minifyStyles, eventsourceParserPlugin()],
   build: {
     target: 'es2022',
     outDir: 'dist',

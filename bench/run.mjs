@@ -12,7 +12,6 @@ import puppeteer from 'puppeteer-core';
 import { build } from 'vite';
 import { createMockOpenApi } from '../demo/mock-open-api.js';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
-import { qrcodeGeneratorPlugin } from '../scripts/qrcode-generator-build.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -57,12 +56,12 @@ function sizes(source) {
 }
 
 console.log('Bundling the floor and the peer …');
-// The floor: our three dependencies, imported the way the element imports them (qrcode-generator
-// with the same build-time cut as ours).
+// The floor: Lit, the QR encoder and zod/mini, imported the way the element imports them.
+const encoderModule = JSON.stringify(join(root, 'src/internal/qr-encoder.ts'));
 const floor = await bundle(
   'floor',
   `import { LitElement, html, svg, css } from 'lit';
-import qrcode from 'qrcode-generator';
+import { encodeQr } from ${encoderModule};
 import * as z from 'zod/mini';
 const schema = z.object({
   a: z.literal('QR_CODE'), b: z.custom((v) => typeof v === 'string' && v !== ''), c: z.optional(z.nullable(z.string())),
@@ -70,24 +69,29 @@ const schema = z.object({
 });
 class Floor extends LitElement {
   static styles = css\`:host{display:block}\`;
-  render() { const q = qrcode(0, 'M'); q.addData('1', 'Numeric'); q.make(); return html\`\${svg\`<g>\${q.getModuleCount()}\${schema.safeParse({}).success}</g>\`}\`; }
+  render() { return html\`\${svg\`<g>\${encodeQr('1', 'M').size}\${schema.safeParse({}).success}</g>\`}\`; }
 }
 customElements.define('floor-element', Floor);
 `,
-  [qrcodeGeneratorPlugin()],
 );
 const peer = await bundle('peer', `import '@shoelace-style/shoelace/dist/components/qr-code/qr-code.js';\n`);
-// qrcode-generator as the element ships it (cut, faster mask choice) and as published, to time the encoder alone.
-const encoderEntry = `import qrcode from 'qrcode-generator';
+// The element's encoder, and qrcode-generator as published (which it is derived from), to time the encoder alone.
+await bundle(
+  'encoder-shipped',
+  `import { encodeQr } from ${encoderModule};
+window.encode = (content) => encodeQr(content, 'M').size;
+`,
+);
+await bundle(
+  'encoder-published',
+  `import qrcode from 'qrcode-generator';
 window.encode = (content) => { const qr = qrcode(0, 'M'); qr.addData(content, 'Numeric'); qr.make(); return qr.getModuleCount(); };
-`;
-await bundle('encoder-shipped', encoderEntry, [qrcodeGeneratorPlugin()]);
-await bundle('encoder-published', encoderEntry);
+`,
+);
 // The element's own encoder and path (src/internal/qr.ts), for the encoding floor.
 await bundle(
   'qr-image',
   `import { qrImage } from ${JSON.stringify(join(root, 'src/internal/qr.ts'))};\nwindow.qrImage = qrImage;\n`,
-  [qrcodeGeneratorPlugin()],
 );
 const ours = readFileSync(join(root, 'dist/gym-access-qr.js'), 'utf8');
 const oursIife = readFileSync(join(root, 'dist/gym-access-qr.iife.js'), 'utf8');

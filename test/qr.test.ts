@@ -63,7 +63,7 @@ function coverage(path: string, size: number): number[][] {
   return grid;
 }
 
-/** The library's own matrix for ASCII or digit content, with the quiet zone around it: 1 dark, 0 light. */
+/** qrcode-generator's matrix as published, for ASCII or digit content, with a quiet zone: 1 dark, 0 light. */
 function matrixOf(content: string, level: ErrorCorrectionLevel): number[][] {
   const qr = qrcode(0, level);
   qr.addData(content, /^[0-9]+$/.test(content) ? 'Numeric' : 'Byte');
@@ -111,51 +111,6 @@ describe('the QR path', () => {
     const matrix = matrixOf('0049267681211943991', 'M');
     const runs = matrix.reduce((sum, row) => sum + row.filter((dark, col) => dark && !row[col - 1]).length, 0);
     expect(rectanglesOf(path).length).to.be.lessThan(runs * 0.8);
-  });
-
-  it('is drawn with the encoder as it ships: renderers and unused modes cut from qrcode-generator', () => {
-    const qr = qrcode(0, 'M') as unknown as Record<string, unknown>;
-    for (const member of [
-      'createTableTag',
-      'createSvgTag',
-      'createDataURL',
-      'createImgTag',
-      'createASCII',
-      'renderTo2dContext',
-    ]) {
-      expect(qr, member).to.not.have.property(member);
-    }
-    expect(() => qrcode(0, 'M').addData('ABC', 'Alphanumeric')).to.throw();
-  });
-
-  it('gets the same matrix from the shipped encoder (faster mask choice) as from the published library', async () => {
-    // The test server serves qrcode-generator as the bundle ships it; `?original` as published.
-    const published = '/node_modules/qrcode-generator/dist/qrcode.mjs?original';
-    const original = ((await import(/* @vite-ignore */ published)) as { default: typeof qrcode }).default;
-    expect(original(0, 'M')).to.have.property('createSvgTag');
-    const matrix = (make: typeof qrcode, content: string, level: ErrorCorrectionLevel) => {
-      const qr = make(0, level);
-      qr.addData(content, /^[0-9]+$/.test(content) ? 'Numeric' : 'Byte');
-      qr.make();
-      const count = qr.getModuleCount();
-      let bits = '';
-      for (let row = 0; row < count; row++)
-        for (let col = 0; col < count; col++) bits += qr.isDark(row, col) ? '1' : '0';
-      return bits;
-    };
-    let compared = 0;
-    for (const level of LEVELS) {
-      // Digits and printable bytes from 1 to 400 characters: versions 1 to about 15, every mask in play.
-      for (let length = 1; length <= 400; length += 13) {
-        const digits = Array.from({ length }, (_, i) => String((i * 7 + length) % 10)).join('');
-        const bytes = Array.from({ length }, (_, i) => String.fromCharCode(33 + ((i * 31 + length) % 90))).join('');
-        for (const content of [digits, bytes]) {
-          expect(matrix(qrcode, content, level), `${level} ${content}`).to.equal(matrix(original, content, level));
-          compared++;
-        }
-      }
-    }
-    expect(compared).to.equal(4 * 31 * 2);
   });
 
   for (const level of LEVELS) {
