@@ -32,3 +32,4 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT ?? 0));
 process.on('SIGTERM', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));

@@ -49,6 +49,7 @@ if (process.send) {
       process.send({ id: message.id, error: String(error?.stack ?? error) });
     }
   });
-  // The channel must not keep a process alive that would otherwise exit.
+  // The channel must not keep a process alive that would otherwise exit; a server whose bench is gone ends.
   process.channel.unref();
+  process.on('disconnect', () => process.exit(0));
 }

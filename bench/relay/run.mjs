@@ -83,6 +83,12 @@ const hardStop = setTimeout(() => {
   killAll();
   process.exit(1);
 }, HARD_TIMEOUT_MS);
+// A throw outside the awaited chain (in a callback) must not leave the children behind either.
+process.on('uncaughtException', (error) => {
+  console.error(`bench:relay could not run: ${error?.stack ?? error}\nLogs kept in ${tmp}`);
+  killAll();
+  process.exit(1);
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     killAll();
