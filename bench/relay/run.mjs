@@ -43,9 +43,9 @@ const HOLD = quick ? 1000 : 10000;
 const REDIS_EACH = quick ? 500 : 5000;
 /** Two keep-alive periods (15 s) in a full run, so every design sends the same number of comments. */
 const IDLE_MS = quick ? 2000 : 30_000;
-const WEBHOOKS = quick ? 60 : 300;
+const WEBHOOKS = quick ? 40 : 300;
 const WEBHOOK_GAP_MS = 10;
-const CODE_MS = quick ? 1500 : 8000;
+const CODE_MS = quick ? 1000 : 8000;
 /** Members in the cached-codes and first-call figures; each of the first asks from 3 tabs at once. */
 const MEMBERS = 1000;
 const TABS = 3;
@@ -245,27 +245,41 @@ async function openStreams(clients, target, customerIds) {
 
 let sequence = 0;
 
-/** Posts `count` check-ins one after another, each for one of `customerIds`, and times each to its arrival. */
-async function fanOut(target, customerIds, count = WEBHOOKS) {
-  const sent = new Map();
-  const webhookStatuses = {};
+/**
+ * Posts `count` check-ins to each job's target, one after another and taking the jobs in turn (so a
+ * busy moment of the machine falls on all alike), each for one of the job's customers, and times
+ * each from the POST to its arrival on a stream. Answers one summary per job.
+ */
+async function fanOut(jobs, count = WEBHOOKS) {
+  const sent = jobs.map(() => new Map());
+  const webhookStatuses = jobs.map(() => ({}));
   for (let n = 0; n < count; n++) {
-    const id = customerIds[(n * 7919) % customerIds.length];
-    const seq = ++sequence;
-    const body = JSON.stringify({
-      entityId: Number(id),
-      uuid: `bench-${seq}`,
-      payload: [{ timestamp: Date.now(), type: 'CUSTOMER_CHECKIN', content: {} }],
-    });
-    sent.set(seq, now());
-    const status = await target.webhook(id, body);
-    webhookStatuses[status] = (webhookStatuses[status] ?? 0) + 1;
-    await sleep(WEBHOOK_GAP_MS);
+    for (const [j, { target, customerIds }] of jobs.entries()) {
+      const id = customerIds[(n * 7919) % customerIds.length];
+      const seq = ++sequence;
+      const body = JSON.stringify({
+        entityId: Number(id),
+        uuid: `bench-${seq}`,
+        payload: [{ timestamp: Date.now(), type: 'CUSTOMER_CHECKIN', content: {} }],
+      });
+      sent[j].set(seq, now());
+      const status = await target.webhook(id, body);
+      webhookStatuses[j][status] = (webhookStatuses[j][status] ?? 0) + 1;
+      await sleep(WEBHOOK_GAP_MS);
+    }
   }
-  for (let waited = 0; waited < 3000 && [...sent.keys()].some((seq) => !arrivals.has(seq)); waited += 50)
-    await sleep(50);
-  const latencies = [...sent].filter(([seq]) => arrivals.has(seq)).map(([seq, at]) => arrivals.get(seq) - at);
-  return { ...summary(latencies), sent: count, missing: count - latencies.length, webhookStatuses, latencies };
+  const waiting = () => sent.some((map) => [...map.keys()].some((seq) => !arrivals.has(seq)));
+  for (let waited = 0; waited < 3000 && waiting(); waited += 50) await sleep(50);
+  return sent.map((map, j) => {
+    const latencies = [...map].filter(([seq]) => arrivals.has(seq)).map(([seq, at]) => arrivals.get(seq) - at);
+    return {
+      ...summary(latencies),
+      sent: count,
+      missing: count - latencies.length,
+      webhookStatuses: webhookStatuses[j],
+      latencies,
+    };
+  });
 }
 
 function summary(values) {
@@ -275,78 +289,98 @@ function summary(values) {
   return { p50: at(50), p99: at(99), max: sorted.at(-1) ?? null };
 }
 
-async function idleCpu(server) {
+/** CPU of each server over one and the same window, % of one core. */
+async function idleCpu(servers) {
   await sleep(1000);
-  const cpu = cpuSeconds(server.child.pid, TICKS);
+  const before = servers.map((server) => cpuSeconds(server.child.pid, TICKS));
   const begun = performance.now();
   await sleep(IDLE_MS);
-  return (100 * (cpuSeconds(server.child.pid, TICKS) - cpu)) / ((performance.now() - begun) / 1000);
+  const seconds = (performance.now() - begun) / 1000;
+  return servers.map((server, i) => (100 * (cpuSeconds(server.child.pid, TICKS) - before[i])) / seconds);
 }
 
 /** Opens a few streams, sends them check-ins and closes them, so the baseline has the code loaded and warm. */
 async function warmUp(clients, target, block = CUSTOMERS.warmUp) {
   const warm = ids(block, 0, 40);
   await openStreams(clients, target, warm);
-  await fanOut(target, warm, 10);
+  await fanOut([{ target, customerIds: warm }], 10);
   await Promise.all(clients.map((client) => client.call('close')));
   await sleep(500);
 }
 
 // ---------------------------------------------------------------- phases
 
-/** Memory, opening time, idle CPU and fan-out for one server, streams opened in steps up to each level. */
-async function streamPhase(target, block, profile) {
-  const clients = await startStreamClients(target.name, block);
-  await warmUp(clients, target);
-  const base = await target.child.call('memory');
-  const levels = [];
-  let openMs = 0;
-  let hold = null;
+/**
+ * Memory, opening time, idle CPU and fan-out for the floor and the relay side by side: both hold
+ * their streams at once, each step is opened on one and then the other, the idle window is the same
+ * for both and their check-ins alternate. Each gets its own clients and source addresses.
+ */
+async function streamPhase(targets, profile) {
+  const sides = [];
+  for (const [i, target] of targets.entries()) {
+    const clients = await startStreamClients(target.name, 1 + i);
+    await warmUp(clients, target);
+    sides.push({ target, clients, base: await target.child.call('memory'), levels: [], openMs: 0, hold: null });
+  }
+  const profiled = (side) => profile && side.target.name === 'relay';
   let opened = 0;
   for (const level of LEVELS) {
-    if (profile?.cpu && level === HOLD) await target.child.call('startProfile');
-    const step = await openStreams(clients, target, ids(CUSTOMERS.streams, opened, level));
-    if (profile?.cpu && level === HOLD)
-      await target.child.call('stopProfile', {
-        file: join(profileDir, `${target.name}-open-${opened}-${level}.cpuprofile`),
+    for (const side of sides) {
+      const { target, clients, base } = side;
+      if (profiled(side) && level === HOLD) await target.child.call('startProfile');
+      const step = await openStreams(clients, target, ids(CUSTOMERS.streams, opened, level));
+      if (profiled(side) && level === HOLD)
+        await target.child.call('stopProfile', {
+          file: join(profileDir, `${target.name}-open-${opened}-${level}.cpuprofile`),
+        });
+      side.openMs += step.ms;
+      const memory = await target.child.call('memory');
+      side.levels.push({
+        streams: level,
+        open: step.open,
+        statuses: step.statuses,
+        openMs: side.openMs,
+        stepMs: step.ms,
+        memory,
+        // Per stream actually open: a refused one holds nothing.
+        rssPerStream: (memory.rss - base.rss) / Math.max(1, step.open),
+        heapPerStream: (memory.heapUsed - base.heapUsed) / Math.max(1, step.open),
       });
+      console.log(
+        `  ${target.name}: ${step.open} streams open (this step's answers: ${JSON.stringify(step.statuses)}), ` +
+          `${(side.openMs / 1000).toFixed(1)} s to open, RSS ${(memory.rss / 2 ** 20).toFixed(0)} MB`,
+      );
+    }
     opened = level;
-    openMs += step.ms;
-    const memory = await target.child.call('memory');
-    levels.push({
-      streams: level,
-      open: step.open,
-      statuses: step.statuses,
-      openMs,
-      stepMs: step.ms,
-      memory,
-      // Per stream actually open: a refused one holds nothing.
-      rssPerStream: (memory.rss - base.rss) / Math.max(1, step.open),
-      heapPerStream: (memory.heapUsed - base.heapUsed) / Math.max(1, step.open),
-    });
-    console.log(
-      `  ${target.name}: ${step.open} streams open (this step's answers: ${JSON.stringify(step.statuses)}), ` +
-        `${(openMs / 1000).toFixed(1)} s to open, ` +
-        `RSS ${(memory.rss / 2 ** 20).toFixed(0)} MB`,
-    );
     if (level !== HOLD) continue;
-    if (profile?.cpu) await target.child.call('startProfile');
-    const idle = await idleCpu(target);
-    if (profile?.cpu)
-      await target.child.call('stopProfile', { file: join(profileDir, `${target.name}-idle-${level}.cpuprofile`) });
-    const latency = await fanOut(target, ids(CUSTOMERS.streams, 0, level));
-    hold = { streams: level, idleCpuPercent: idle, idleMs: IDLE_MS, latency };
-    console.log(`  ${target.name}: idle CPU ${idle.toFixed(1)} %, fan-out p99 ${latency.p99?.toFixed(1)} ms`);
-    if (profile?.heap) {
-      const file = join(profileDir, `${target.name}-${level}.heapsnapshot`);
-      await target.child.call('heapSnapshot', { file }, 600_000);
-      console.log(`  ${target.name}: heap snapshot ${file}`);
+    for (const side of sides) if (profiled(side)) await side.target.child.call('startProfile');
+    const idle = await idleCpu(sides.map((side) => side.target));
+    for (const side of sides)
+      if (profiled(side))
+        await side.target.child.call('stopProfile', {
+          file: join(profileDir, `${side.target.name}-idle-${level}.cpuprofile`),
+        });
+    const held = ids(CUSTOMERS.streams, 0, level);
+    const latencies = await fanOut(sides.map((side) => ({ target: side.target, customerIds: held })));
+    for (const [i, side] of sides.entries()) {
+      side.hold = { streams: level, idleCpuPercent: idle[i], idleMs: IDLE_MS, latency: latencies[i] };
+      console.log(
+        `  ${side.target.name}: idle CPU ${idle[i].toFixed(1)} %, fan-out p99 ${latencies[i].p99?.toFixed(1)} ms`,
+      );
+      if (!profile) continue;
+      const file = join(profileDir, `${side.target.name}-${level}.heapsnapshot`);
+      await side.target.child.call('heapSnapshot', { file }, 600_000);
+      console.log(`  ${side.target.name}: heap snapshot ${file}`);
     }
   }
-  const stats = await Promise.all(clients.map((client) => client.call('stats')));
-  await Promise.all(clients.map((client) => client.call('close')));
-  await Promise.all(clients.map(stop));
-  return { base, levels, hold, endedByServer: stats.reduce((sum, s) => sum + s.ended, 0) };
+  const results = {};
+  for (const { target, clients, base, levels, hold } of sides) {
+    const stats = await Promise.all(clients.map((client) => client.call('stats')));
+    await Promise.all(clients.map((client) => client.call('close')));
+    await Promise.all(clients.map(stop));
+    results[target.name] = { base, levels, hold, endedByServer: stats.reduce((sum, s) => sum + s.ended, 0) };
+  }
+  return results;
 }
 
 /** Two relays on one real redis-server, streams on both; check-ins posted to A for customers whose streams are on B. */
@@ -370,7 +404,7 @@ async function redisPhase(fakeMagiclinePort) {
   const onA = await openStreams(clientsA, a, ids(CUSTOMERS.streams, 0, REDIS_EACH));
   const onB = await openStreams(clientsB, b, ids(CUSTOMERS.streams, REDIS_EACH, 2 * REDIS_EACH));
   console.log(`  redis: ${onA.open} streams on A, ${onB.open} on B`);
-  const latency = await fanOut(a, ids(CUSTOMERS.streams, REDIS_EACH, 2 * REDIS_EACH));
+  const [latency] = await fanOut([{ target: a, customerIds: ids(CUSTOMERS.streams, REDIS_EACH, 2 * REDIS_EACH) }]);
   console.log(`  redis: A → B fan-out p99 ${latency.p99?.toFixed(1)} ms`);
   const clients = [...clientsA, ...clientsB];
   await Promise.all(clients.map((client) => client.call('close')));
@@ -406,27 +440,40 @@ async function codePhase(fake) {
     return customerIds.reduce((sum, id) => sum + (calls[id] ?? 0), 0) / customerIds.length;
   };
 
-  const floor = await run(fake.port, ['1'], { ...loop, secret: '' });
+  // The floor just before each figure, so both see the machine alike.
+  const floorRun = () => run(fake.port, ['1'], { ...loop, secret: '' });
   // Unmeasured requests first, so the figures below are of a warm relay.
+  await run(fake.port, ['1'], { durationMs: quick ? 500 : 1000, maxRequests: 10_000_000, secret: '' });
   await run(relay.port, [String(CUSTOMERS.warmUp)], { durationMs: quick ? 500 : 1000, maxRequests: 10_000_000 });
 
   const one = [String(CUSTOMERS.oneMember)];
   await run(relay.port, one, {});
+  const floorOne = await floorRun();
   const oneMember = await run(relay.port, one, loop);
 
   const members = ids(CUSTOMERS.members, 0, MEMBERS);
   const tabs = members.flatMap((id) => Array(TABS).fill(id));
   const firstTabs = await run(relay.port, tabs, {});
+  const floorMany = await floorRun();
   if (profileDir) await relay.child.call('startProfile');
   const manyMembers = await run(relay.port, members, loop);
   if (profileDir) await relay.child.call('stopProfile', { file: join(profileDir, 'relay-codes-cached.cpuprofile') });
   const callsPerMember = await callsFor(members);
 
   const firstIds = ids(CUSTOMERS.firstCalls, 0, MEMBERS);
+  const floorFirst = await floorRun();
   const firstCalls = await run(relay.port, firstIds, {});
   const callsPerFirst = await callsFor(firstIds);
   await Promise.all([stop(client), stop(relay.child)]);
-  return { floor, oneMember, firstTabs, manyMembers, callsPerMember, firstCalls, callsPerFirst };
+  return {
+    floor: { oneMember: floorOne, manyMembers: floorMany, firstCalls: floorFirst },
+    oneMember,
+    firstTabs,
+    manyMembers,
+    callsPerMember,
+    firstCalls,
+    callsPerFirst,
+  };
 }
 
 // ---------------------------------------------------------------- table
@@ -493,22 +540,22 @@ function table({ relay, floor, redis, codes }) {
   rows.push([
     `access codes, cache hits, 1 member`,
     rate(codes.oneMember),
-    rate(codes.floor),
-    ratio(codes.oneMember.perSecond, codes.floor.perSecond),
+    rate(codes.floor.oneMember),
+    ratio(codes.oneMember.perSecond, codes.floor.oneMember.perSecond),
     '',
   ]);
   rows.push([
     `access codes, cache hits, ${count(MEMBERS)} members`,
     rate(codes.manyMembers),
-    rate(codes.floor),
-    ratio(codes.manyMembers.perSecond, codes.floor.perSecond),
+    rate(codes.floor.manyMembers),
+    ratio(codes.manyMembers.perSecond, codes.floor.manyMembers.perSecond),
     '≥ 8,000/s',
   ]);
   rows.push([
     `access codes, ${count(MEMBERS)} customers' first calls`,
     rate(codes.firstCalls),
-    rate(codes.floor),
-    ratio(codes.firstCalls.perSecond, codes.floor.perSecond),
+    rate(codes.floor.firstCalls),
+    ratio(codes.firstCalls.perSecond, codes.floor.firstCalls.perSecond),
     '',
   ]);
   rows.push([
@@ -543,15 +590,11 @@ try {
   await waitForPort(fakePort, { child: fakeChild });
   const fake = { port: fakePort };
 
-  console.log('Floor (bare node:http SSE server) …');
+  console.log('Streams: the floor (bare node:http SSE server) and the relay in memory mode, side by side …');
   const floorServer = floorTarget(await startServer('floor', join(here, 'floor.mjs')));
-  const floor = await streamPhase(floorServer, 1, profileDir ? { heap: true } : null);
-  await stop(floorServer.child);
-
-  console.log('Relay, memory mode …');
   const relayServer = relayTarget(await startRelay('relay', fakePort));
-  const relay = await streamPhase(relayServer, 2, profileDir ? { heap: true, cpu: true } : null);
-  await stop(relayServer.child);
+  const { floor, relay } = await streamPhase([floorServer, relayServer], Boolean(profileDir));
+  await Promise.all([stop(floorServer.child), stop(relayServer.child)]);
 
   console.log('Two relays on Redis …');
   const redis = await redisPhase(fakePort);
