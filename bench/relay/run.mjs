@@ -635,6 +635,8 @@ try {
   const file = join(dir, `relay-${results.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   console.log(`\n${table(results)}\n`);
+  const ended = [floor, relay].map((side) => side.endedByServer);
+  if (ended.some(Boolean)) console.log(`Streams the server ended while held: floor ${ended[0]}, relay ${ended[1]}.`);
   console.log(
     `Took ${seconds.toFixed(0)} s on ${process.version}${profileDir ? `; profiles in ${profileDir} (the profiler slowed the relay: figures not comparable)` : ''}. Raw figures: ${file}`,
   );
