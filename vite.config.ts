@@ -1,5 +1,4 @@
 import { defineConfig, type Plugin } from 'vite';
-import { eventsourceParserPlugin } from './scripts/eventsource-parser-build.mjs';
 import { qrcodeGeneratorPlugin } from './scripts/qrcode-generator-build.mjs';
 
 /**
@@ -32,7 +31,7 @@ const minifyStyles: Plugin = {
  * qrcode-generator and zod/mini inlined, registering the tag on load.
  */
 export default defineConfig({
-  plugins: [minifyStyles, qrcodeGeneratorPlugin(), eventsourceParserPlugin()],
+  plugins: [minifyStyles, qrcodeGeneratorPlugin()],
   build: {
     target: 'es2022',
     outDir: 'dist',

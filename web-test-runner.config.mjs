@@ -5,7 +5,6 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 import { register } from 'node:module';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { qrcodeGeneratorServePlugin } from './scripts/qrcode-generator-build.mjs';
-import { eventsourceParserServePlugin } from './scripts/eventsource-parser-build.mjs';
 
 // The demo backend runs the relay from src/server (TypeScript) as it is, without a build.
 register('./scripts/ts-hooks.mjs', import.meta.url);
@@ -18,13 +17,8 @@ export default {
   nodeResolve: true,
   // Two cores: one browser, a few pages at a time.
   concurrency: 2,
-  // The QR encoder as it ships in the bundle (unused parts cut, faster mask penalty), so the decode tests cover it;
-  // the event-stream parser too (short error texts).
-  plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
-    qrcodeGeneratorServePlugin(),
-    eventsourceParserServePlugin(),
-  ],
+  // The QR encoder as it ships in the bundle (unused parts cut, faster mask penalty), so the decode tests cover it.
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), qrcodeGeneratorServePlugin()],
   // The demo's backend (the relay in front of the mock Open API), so end-to-end tests talk to real HTTP servers.
   middleware: [demoBackendMiddleware()],
   reporters: [defaultReporter(), summaryReporter()],

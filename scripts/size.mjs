@@ -7,8 +7,8 @@ import { gzipSync } from 'node:zlib';
  * for both bundles. Lit, qrcode-generator (with the build-time cut of
  * scripts/qrcode-generator-build.mjs) and zod/mini alone take about 15.2 kB of
  * it (the bench's floor); the element (core, full-screen view, clock, live
- * regions) and check-ins (stream controller, eventsource-parser with short
- * error texts, webhook schema) the rest.
+ * regions) and check-ins (stream controller, the SSE parser of
+ * src/internal/sse.ts, webhook schema) the rest.
  */
 const BUDGET = 25_600;
 let over = false;
