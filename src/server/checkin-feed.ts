@@ -186,8 +186,8 @@ export function createCheckinFeed(options: CheckinFeedOptions): CheckinFeed {
       });
       if (!response.ok) {
         void response.body?.cancel().catch(() => {});
-        // The status only: never the customer, never a name.
-        logger.warn('customer name lookup failed', { status: response.status });
+        // A customer Magicline does not know is no fault; anything else is worth a line, the status only.
+        if (response.status !== 404) logger.warn('customer name lookup failed', { status: response.status });
         return remember(key, null, NAME_RETRY_MS);
       }
       const body = (await response.json()) as { firstName?: unknown; lastName?: unknown } | null;
