@@ -154,6 +154,23 @@ describe('<gym-checkin-feed>', () => {
       expect(events).to.have.length(2);
     });
 
+    it('marks each new row for its own 4 s', async () => {
+      startAt(10, 30);
+      el = await mountFeed();
+      await settle();
+      const stream = await answer(': connected\n\n');
+      await write(stream, feedMessage(feedCheckin(local(10, 30), { name: 'Anna M.' })));
+      await clock.tickAsync(3_000);
+      await write(stream, feedMessage(feedCheckin(local(10, 31), { name: 'Ben S.' })));
+      expect(seen(el).fresh).to.deep.equal(['10:31 Ben S.', '10:30 Anna M.']);
+      await clock.tickAsync(1_000);
+      await el.updateComplete;
+      expect(seen(el).fresh).to.deep.equal(['10:31 Ben S.']);
+      await clock.tickAsync(3_000);
+      await el.updateComplete;
+      expect(seen(el).fresh).to.deep.equal([]);
+    });
+
     it('keeps the latest 50', async () => {
       startAt(12, 0);
       el = await mountFeed();

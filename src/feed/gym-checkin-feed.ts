@@ -129,7 +129,7 @@ export class GymCheckinFeed extends LitElement {
             ? html`<ol part="list" class="list" aria-labelledby="latest">
                 ${tally.rows.map(
                   (row) =>
-                    html`<li part="row" class="row ${row.fresh ? 'new' : ''}">
+                    html`<li part="row" class="row ${row.newUntil !== null ? 'new' : ''}">
                       <time part="time" datetime=${new Date(row.at).toISOString()}>${this.#time!.format(row.at)}</time>
                       <span part="name" class="name">${row.name ?? strings.customer(row.customerId)}</span>
                     </li>`,

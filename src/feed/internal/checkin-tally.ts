@@ -8,8 +8,8 @@ const SEEN_FOR_MS = 25 * 60 * 60_000;
 const SEEN_LIMIT = 20_000;
 
 export interface FeedRow extends FeedCheckin {
-  /** Whether it came in after the first load (highlighted for a moment). */
-  fresh: boolean;
+  /** Until when (`performance.now()`) it is marked new, or `null`: came in with the first load, or marked long enough. */
+  newUntil: number | null;
 }
 
 /** The start of the local day that holds `ms`, in epoch ms. */
@@ -51,7 +51,7 @@ export class CheckinTally {
   }
 
   /** Counts a check-in; false when its uuid was counted before. */
-  add(checkin: FeedCheckin, fresh: boolean): boolean {
+  add(checkin: FeedCheckin, newUntil: number | null): boolean {
     if (this.#seen.has(checkin.uuid)) return false;
     this.#seen.set(checkin.uuid, checkin.at);
     if (this.#seen.size > SEEN_LIMIT) this.#forget();
@@ -60,7 +60,7 @@ export class CheckinTally {
     let i = 0;
     while (i < this.rows.length && this.rows[i]!.at > checkin.at) i++;
     if (i < ROW_LIMIT) {
-      this.rows.splice(i, 0, { ...checkin, fresh });
+      this.rows.splice(i, 0, { ...checkin, newUntil });
       this.rows.length = Math.min(this.rows.length, ROW_LIMIT);
     }
     return true;

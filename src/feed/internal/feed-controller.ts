@@ -165,8 +165,9 @@ export class CheckinFeedController implements ReactiveController {
   }
 
   #add(checkin: FeedCheckin | null): void {
-    if (!checkin || !this.#tally.add(checkin, this.#loaded)) return;
-    if (this.#loaded) this.#setTimer('highlight', HIGHLIGHT_MS, () => this.#unhighlight());
+    const newUntil = this.#loaded ? performance.now() + HIGHLIGHT_MS : null;
+    if (!checkin || !this.#tally.add(checkin, newUntil)) return;
+    if (newUntil !== null && !this.#timers.has('highlight')) this.#setTimer('highlight', HIGHLIGHT_MS, this.#unmark);
     this.#host.requestUpdate();
     const detail: CheckinDetail = { customerId: checkin.customerId, at: new Date(checkin.at).toISOString() };
     if (checkin.name !== undefined) detail.name = checkin.name;
@@ -176,11 +177,17 @@ export class CheckinFeedController implements ReactiveController {
     );
   }
 
-  /** Ends the highlight of every row shown so far (a later row restarts the timer, and stays new for its moment). */
-  #unhighlight(): void {
-    for (const row of this.#tally.rows) row.fresh = false;
+  /** Ends the mark of each row that has been new for its moment, and waits for the next. */
+  readonly #unmark = (): void => {
+    const now = performance.now();
+    let next = Infinity;
+    for (const row of this.#tally.rows) {
+      if (row.newUntil !== null && row.newUntil <= now) row.newUntil = null;
+      else if (row.newUntil !== null) next = Math.min(next, row.newUntil);
+    }
     this.#host.requestUpdate();
-  }
+    if (next !== Infinity) this.#setTimer('highlight', next - now, this.#unmark);
+  };
 
   /** Starts the new day when it has come, and waits for the next one. */
   #planDay(): void {
