@@ -80,6 +80,18 @@ describe('<gym-checkin-feed>', () => {
       expect(net.calls).to.have.length(1);
     });
 
+    it('reflects the new state in the very render that applies a new configuration', async () => {
+      el = await mountFeed({});
+      expect(el.getAttribute('state')).to.equal('idle');
+      el.setAttribute('events-endpoint', '/relay/checkins');
+      await el.updateComplete;
+      expect(el.getAttribute('state')).to.equal('connecting');
+      expect(seen(el).state).to.equal('Connecting…');
+      el.setAttribute('events-endpoint', 'ftp://relay.example/');
+      await el.updateComplete;
+      expect(el.getAttribute('state')).to.equal('error');
+    });
+
     it('says a bad events-endpoint is an error, and asks for nothing', async () => {
       el = await mountFeed({ 'events-endpoint': 'ftp://relay.example/checkins' });
       await settle();

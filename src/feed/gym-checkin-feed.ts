@@ -1,4 +1,4 @@
-import { LitElement, html, svg, type TemplateResult } from 'lit';
+import { LitElement, html, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { languageOf } from '../internal/i18n.js';
 import type { RequestHeadersSource } from '../internal/request.js';
 import { CheckinFeedController, FeedState } from './internal/feed-controller.js';
@@ -99,8 +99,8 @@ export class GymCheckinFeed extends LitElement {
     if (name === 'lang') this.requestUpdate();
   }
 
-  protected override willUpdate(): void {
-    // After the controller's hostUpdate, which may have just applied a new configuration.
+  protected override update(changed: PropertyValues<this>): void {
+    // After the controller's hostUpdate (which may have just applied a new configuration), unlike willUpdate.
     this.state = this.feed.state;
     const lang = languageOf(this);
     if (lang !== this.#lang || !this.#time) {
@@ -109,6 +109,7 @@ export class GymCheckinFeed extends LitElement {
       this.#time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     }
     this.#strings = feedStringsFor(lang, this.strings);
+    super.update(changed);
   }
 
   protected override render(): TemplateResult {
