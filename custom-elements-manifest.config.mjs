@@ -38,7 +38,7 @@ declare module 'react' {
 
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/internal/**', 'src/server/**', 'src/**/*.styles.ts'],
+  exclude: ['src/**/internal/**', 'src/server/**', 'src/**/*.styles.ts'],
   outdir: '.',
   litelement: true,
   plugins: [

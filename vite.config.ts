@@ -1,5 +1,4 @@
 import { defineConfig, type Plugin } from 'vite';
-import { eventsourceParserPlugin } from './scripts/eventsource-parser-build.mjs';
 
 /**
  * Lit's css`` literals reach the bundle as written, comments and indentation
@@ -25,25 +24,39 @@ const minifyStyles: Plugin = {
   },
 };
 
+/** The member element's drop-in bundles (ES module and classic script), and the feed's (`--mode feed`, ES module). */
+const bundles = {
+  member: {
+    entry: 'src/define.ts',
+    name: 'GymAccessQr',
+    formats: ['es', 'iife'] as ('es' | 'iife')[],
+    fileName: (format: string) => (format === 'es' ? 'gym-access-qr.js' : `gym-access-qr.${format}.js`),
+  },
+  feed: {
+    entry: 'src/feed/define.ts',
+    name: 'GymCheckinFeed',
+    formats: ['es'] as ('es' | 'iife')[],
+    fileName: () => 'gym-checkin-feed.js',
+  },
+};
+
 /**
  * The drop-in bundles: `dist/gym-access-qr.js` (ES module) and
  * `dist/gym-access-qr.iife.js` (classic script), each with Lit,
- * the QR encoder (src/internal/qr-encoder.ts) and zod/mini inlined, registering the tag on load.
+ * the QR encoder (src/internal/qr-encoder.ts) and zod/mini inlined, registering the tag on load; and
+ * `dist/gym-checkin-feed.js` (`vite build --mode feed`), the front desk's
+ * element with Lit inlined. Each is built on its own, so each is whole.
  */
-export default defineConfig({
-  plugins: [minifyStyles, eventsourceParserPlugin()],
+export default defineConfig(({ mode }) => ({
+  plugins: [minifyStyles],
   build: {
     target: 'es2022',
     outDir: 'dist',
-    emptyOutDir: true,
+    // The feed's build runs second and keeps the member's bundles.
+    emptyOutDir: mode !== 'feed',
     sourcemap: true,
     minify: true,
-    lib: {
-      entry: 'src/define.ts',
-      name: 'GymAccessQr',
-      formats: ['es', 'iife'],
-      fileName: (format) => (format === 'es' ? 'gym-access-qr.js' : `gym-access-qr.${format}.js`),
-    },
+    lib: mode === 'feed' ? bundles.feed : bundles.member,
     rolldownOptions: {
       output: {
         // Library mode leaves the ES output's whitespace alone; this bundle ships as is, so minify it too,
@@ -53,4 +66,4 @@ export default defineConfig({
       },
     },
   },
-});
+}));

@@ -4,7 +4,6 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 import { register } from 'node:module';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
-import { eventsourceParserServePlugin } from './scripts/eventsource-parser-build.mjs';
 
 // The demo backend runs the relay from src/server (TypeScript) as it is, without a build.
 register('./scripts/ts-hooks.mjs', import.meta.url);
@@ -17,8 +16,7 @@ export default {
   nodeResolve: true,
   // Two cores: one browser, a few pages at a time.
   concurrency: 2,
-  // The event-stream parser as it ships in the bundle (short error texts).
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), eventsourceParserServePlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   // The demo's backend (the relay in front of the mock Open API), so end-to-end tests talk to real HTTP servers.
   middleware: [demoBackendMiddleware()],
   reporters: [defaultReporter(), summaryReporter()],

@@ -6,12 +6,15 @@
 // webhooks to the relay's `/webhooks/magicline`. On the page's origin:
 //
 //   /v1/customers/{id}/access-code, /v1/customers/{id}/events, /webhooks/magicline, /healthz   the relay
+//   /v1/checkins      the front desk's feed (demo/checkins-route.ts, over src/server/checkin-feed.ts)
 //   /gate/scan, /mock/settings, /mock/current-code, /mock/stats, /mock/webhooks   the mock (the gate and the demo form)
 //   /magicline/…      the mock Open API itself (the tests of the mock)
 //   /mock/streams?customerId=   how many event streams the relay has open for that customer
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createCheckinFeed, type CheckinFeed } from '../src/server/checkin-feed.js';
 import { createRelay, type Relay, type RelayLogger } from '../src/server/index.js';
+import { DEMO_STUDIO, serveCheckins } from './checkins-route.js';
 import { createMockOpenApi } from './mock-open-api.js';
 
 /** What the relay sends to the mock Open API, and what the mock checks. */
@@ -39,13 +42,19 @@ export async function createDemoBackend(): Promise<DemoBackend> {
   // Assigned once the mock's port is known; the mock's gate reaches it through this binding.
   // eslint-disable-next-line prefer-const -- a forward reference, not a constant
   let relay: Relay | undefined;
+  let feed: CheckinFeed | undefined;
   const mock = createMockOpenApi({
     apiKey: DEMO_MAGICLINE_API_KEY,
     webhook: {
       url: 'http://relay.invalid/webhooks/magicline',
       apiKey: DEMO_WEBHOOK_API_KEY,
       // The gate's webhook goes through the relay's whole webhook route, without a detour over the network.
-      fetch: (url, init) => relay!.fetch(new Request(url, init)),
+      fetch: async (url, init) => {
+        const response = await relay!.fetch(new Request(url, init));
+        // What the relay accepted reaches the front desk too (until the relay feeds it by itself).
+        if (response.ok && typeof init.body === 'string') await feed!.publish(DEMO_STUDIO, init.body);
+        return response;
+      },
     },
   });
   const magicline = createServer((req, res) => {
@@ -67,12 +76,19 @@ export async function createDemoBackend(): Promise<DemoBackend> {
     logger: quietLogger,
   });
   const theRelay = relay;
+  const theFeed = (feed = createCheckinFeed({
+    magiclineBaseUrl: `http://127.0.0.1:${port}`,
+    magiclineApiKey: DEMO_MAGICLINE_API_KEY,
+    logger: quietLogger,
+  }));
 
   return {
     relay: theRelay,
     handle(req, res, next) {
       const url = new URL(req.url ?? '/', 'http://demo.invalid');
-      if (url.pathname === '/mock/streams') {
+      if (url.pathname === '/v1/checkins' && req.method === 'GET') {
+        serveCheckins(theFeed, req, res).catch(next);
+      } else if (url.pathname === '/mock/streams') {
         send(res, 200, { open: theRelay.openStreams(url.searchParams.get('customerId') ?? '') });
       } else if (url.pathname.startsWith('/magicline/')) {
         req.url = req.url!.slice('/magicline'.length);
@@ -85,6 +101,7 @@ export async function createDemoBackend(): Promise<DemoBackend> {
     },
     async close() {
       await mock.close();
+      theFeed.close();
       await theRelay.close();
       await new Promise<void>((resolve) => {
         magicline.close(() => resolve());

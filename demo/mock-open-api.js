@@ -11,6 +11,7 @@
 //   GET  /mock/current-code?customerId=   the newest code issued to a customer (the gate's "scan" button)
 //   GET  /mock/stats?customerId=          how many access codes that customer has requested
 //   GET  /mock/webhooks                   answers once the webhooks on their way have been delivered (or failed)
+//   GET  /v1/customers/{id}               the demo customers' firstName and lastName (404 for anyone else)
 
 import { randomInt, randomUUID } from 'node:crypto';
 
@@ -154,6 +155,12 @@ export function createMockOpenApi(options = {}) {
       await answerAccessCode(res, /** @type {string} */ (match[1]));
       return true;
     }
+    const customer = CUSTOMER_PATH.exec(url.pathname);
+    if (customer && method === 'GET') {
+      if (apiKey !== undefined && req.headers['x-api-key'] !== apiKey)
+        return send(res, 401, { error: 'invalid X-API-KEY' });
+      return answerCustomer(res, /** @type {string} */ (customer[1]));
+    }
     if (url.pathname === '/gate/scan' && method === 'POST') {
       const body = await readJson(req);
       if (!body || typeof body.content !== 'string') return send(res, 400, { error: 'expected {"content": "…"}' });
@@ -246,6 +253,26 @@ export function createMockOpenApi(options = {}) {
     scan,
     issue,
   };
+}
+
+// The demo's customers, for the front desk's names (GET /v1/customers/{id}).
+
+const CUSTOMER_PATH = /^\/v1\/customers\/([0-9]{1,19})$/;
+
+/** @type {Record<string, { firstName: string, lastName: string }>} */
+export const DEMO_CUSTOMERS = {
+  1234567: { firstName: 'Anna', lastName: 'Müller' },
+  7654321: { firstName: 'Ben', lastName: 'Schulz' },
+  2345678: { firstName: 'Carla', lastName: 'Dietrich' },
+  3456789: { firstName: 'Deniz', lastName: 'Kaya' },
+  4567890: { firstName: 'Emil', lastName: 'Wagner' },
+};
+
+/** @param {import('node:http').ServerResponse} res @param {string} customerId */
+function answerCustomer(res, customerId) {
+  const customer = DEMO_CUSTOMERS[/** @type {keyof typeof DEMO_CUSTOMERS} */ (customerDigits(customerId))];
+  if (!customer) return send(res, 404, { error: 'customer not found' });
+  return send(res, 200, { id: Number(customerDigits(customerId)), ...customer });
 }
 
 /** @param {Record<string, unknown>} body @returns {Partial<MockSettings> | null} */

@@ -1,7 +1,8 @@
 // The drop-in bundles as an integrator uses them: dist/gym-access-qr.js
 // loaded twice (a snippet pasted twice) and the IIFE beside it, in Chromium,
 // against the mock Open API. The tag must be defined once, nothing may throw,
-// and the element must show a code.
+// and the element must show a code. dist/gym-checkin-feed.js, loaded twice
+// beside them, must render its element.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
@@ -12,7 +13,10 @@ const page = `<!doctype html><html lang="en"><body>
 <script type="module" src="/dist/gym-access-qr.js?first"></script>
 <script type="module" src="/dist/gym-access-qr.js?second"></script>
 <script src="/dist/gym-access-qr.iife.js"></script>
+<script type="module" src="/dist/gym-checkin-feed.js?first"></script>
+<script type="module" src="/dist/gym-checkin-feed.js?second"></script>
 <gym-access-qr customer-id="1234567" token-endpoint="/v1/customers/{customerId}/access-code"></gym-access-qr>
+<gym-checkin-feed></gym-checkin-feed>
 </body></html>`;
 
 const mock = createMockOpenApi();
@@ -41,6 +45,9 @@ try {
     Boolean(document.querySelector('gym-access-qr').shadowRoot.querySelector('svg.qr path')),
   );
   if (!drawn) errors.push('no QR drawn');
+  // The front desk's bundle beside it, also loaded twice: its element renders (idle: no events-endpoint here).
+  const feed = await tab.evaluate(() => document.querySelector('gym-checkin-feed').shadowRoot?.textContent ?? '');
+  if (!feed.includes('check-ins today')) errors.push('the feed did not render');
 } catch (error) {
   errors.push(error.message);
 } finally {
@@ -52,4 +59,6 @@ if (errors.length) {
   console.error(`The bundles failed in the browser:\n${errors.join('\n')}`);
   process.exit(1);
 }
-console.log('dist bundles: loaded twice plus the IIFE, one definition, a code on screen');
+console.log(
+  'dist bundles: loaded twice plus the IIFE, one definition, a code on screen; the feed bundle twice, rendered',
+);

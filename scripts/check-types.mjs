@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8'));
-const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'gym-access-qr');
+const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const failures = [];
 const check = (ok, what) => {
@@ -18,55 +18,76 @@ const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
-const attributes = element.attributes.map((a) => a.name);
-const events = element.events.map((e) => e.name);
-const parts = element.cssParts.map((p) => p.name);
-const cssProperties = element.cssProperties.map((p) => p.name);
-const properties = element.members
-  .filter((m) => m.kind === 'field' && !m.privacy && !m.static && !m.attribute)
-  .map((m) => m.name);
+// Both elements: the member's code and the front desk's feed.
+for (const tagName of ['gym-access-qr', 'gym-checkin-feed']) {
+  const element = declarations.find((d) => d.tagName === tagName);
+  check(Boolean(element), `manifest: <${tagName}> is declared`);
+  if (!element) continue;
+  const attributes = element.attributes.map((a) => a.name);
+  const events = element.events.map((e) => e.name);
+  const parts = element.cssParts.map((p) => p.name);
+  const cssProperties = element.cssProperties.map((p) => p.name);
+  const properties = element.members
+    .filter((m) => m.kind === 'field' && !m.privacy && !m.static && !m.attribute)
+    .map((m) => m.name);
 
-// The tools put an event's type text inside CustomEvent<…> themselves: the manifest must hold the detail type.
-for (const event of element.events) {
-  check(
-    event.type?.text && !/^CustomEvent\b/.test(event.type.text),
-    `manifest: ${event.name} has a detail type, not CustomEvent<…> (it would be wrapped twice)`,
-  );
-}
-for (const attribute of element.attributes) {
-  check(Boolean(attribute.description), `manifest: attribute ${attribute.name} has a description`);
-  check(
-    !/^[A-Z]\w*$/.test(attribute.type?.text ?? ''),
-    `manifest: attribute ${attribute.name} has a spelled-out type (${attribute.type?.text})`,
-  );
-}
-
-const files = {
-  'types/jsx.d.ts': [...attributes, ...properties, ...events.map((e) => `on${e}`), ...parts, ...cssProperties],
-  'types/react.d.ts': ['CustomElements', "declare module 'react'"],
-  'types/vue.d.ts': [...attributes, ...properties, ...events.map((e) => `on${e}`), ...parts, ...cssProperties],
-  'types/vscode.html-custom-data.json': [...attributes, ...events, ...parts, ...cssProperties],
-  'types/vscode.css-custom-data.json': [...cssProperties, ...parts.map((p) => `::part(${p})`)],
-  'types/web-types.json': [...attributes, ...properties, ...events, ...parts, ...cssProperties],
-};
-for (const [file, names] of Object.entries(files)) {
-  if (!existsSync(file)) {
-    check(false, `${file} exists`);
-    continue;
+  // The tools put an event's type text inside CustomEvent<…> themselves: the manifest must hold the detail type.
+  for (const event of element.events) {
+    check(
+      event.type?.text && !/^CustomEvent\b/.test(event.type.text),
+      `manifest: ${event.name} has a detail type, not CustomEvent<…> (it would be wrapped twice)`,
+    );
   }
-  const text = readFileSync(file, 'utf8');
-  const missing = names.filter((name) => !text.includes(name));
-  check(
-    missing.length === 0,
-    `${file} names ${names.length} attributes, properties, events, parts and custom properties${missing.length ? `; missing: ${missing.join(', ')}` : ''}`,
-  );
+  for (const attribute of element.attributes) {
+    check(Boolean(attribute.description), `manifest: attribute ${attribute.name} of <${tagName}> has a description`);
+    check(
+      !/^[A-Z]\w*$/.test(attribute.type?.text ?? ''),
+      `manifest: attribute ${attribute.name} of <${tagName}> has a spelled-out type (${attribute.type?.text})`,
+    );
+  }
+
+  const files = {
+    'types/jsx.d.ts': [
+      tagName,
+      ...attributes,
+      ...properties,
+      ...events.map((e) => `on${e}`),
+      ...parts,
+      ...cssProperties,
+    ],
+    'types/react.d.ts': ['CustomElements', "declare module 'react'"],
+    'types/vue.d.ts': [
+      tagName,
+      ...attributes,
+      ...properties,
+      ...events.map((e) => `on${e}`),
+      ...parts,
+      ...cssProperties,
+    ],
+    'types/vscode.html-custom-data.json': [tagName, ...attributes, ...events, ...parts, ...cssProperties],
+    'types/vscode.css-custom-data.json': [...cssProperties, ...parts.map((p) => `::part(${p})`)],
+    'types/web-types.json': [tagName, ...attributes, ...properties, ...events, ...parts, ...cssProperties],
+  };
+  for (const [file, names] of Object.entries(files)) {
+    if (!existsSync(file)) {
+      check(false, `${file} exists`);
+      continue;
+    }
+    const text = readFileSync(file, 'utf8');
+    const missing = names.filter((name) => !text.includes(name));
+    check(
+      missing.length === 0,
+      `${file} names <${tagName}>'s ${names.length} attributes, properties, events, parts and custom properties${missing.length ? `; missing: ${missing.join(', ')}` : ''}`,
+    );
+  }
 }
 
 // Attribute values as completions in VS Code.
 const vscode = JSON.parse(readFileSync('types/vscode.html-custom-data.json', 'utf8'));
 const values = (name) =>
-  vscode.tags[0].attributes
-    .find((a) => a.name === name)
+  vscode.tags
+    .find((tag) => tag.name === 'gym-access-qr')
+    .attributes.find((a) => a.name === name)
     ?.values.map((v) => v.name)
     .join(' ');
 check(

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const BUNDLES = ['gym-access-qr.js', 'gym-access-qr.iife.js'];
+const BUNDLES = ['gym-access-qr.js', 'gym-access-qr.iife.js', 'gym-checkin-feed.js'];
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const files = Object.fromEntries(

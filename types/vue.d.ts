@@ -83,6 +83,43 @@ Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element
   "ongym-access-qr-shrink"?: (e: CustomEvent<Record<string, never>>) => void;
 };
 
+type GymCheckinFeedProps = {
+  /** UI language (`en`, `de`); the nearest `lang` attribute counts, English is the fallback. */
+  lang?: string;
+  /** Server-Sent Events URL of the relay's check-in feed; `{studio}` is replaced by the URL-encoded `studio`. */
+  "events-endpoint"?: string;
+  /** The studio whose check-ins to show, for `{studio}` in `events-endpoint`. */
+  studio?: string;
+  /** Fetch credentials mode for the stream: `same-origin`, `include` or `omit`. */
+  credentials?: "same-origin" | "include" | "omit";
+  /** The connection: `idle` (not configured), `connecting`, `live`, `reconnecting` or `error` (a bad
+configuration, 401 or 403). Reflected for styling (`gym-checkin-feed[state="error"]`); read-only. */
+  state?: "idle" | "connecting" | "live" | "reconnecting" | "error";
+  /** Headers for every connection, or a function (sync or async) that returns them, called before each: the place for a staff bearer token. Property only, so no secret ends up in the DOM. */
+  requestHeaders?:
+    Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  /** Overrides for any of the UI texts. */
+  strings?:
+    | {
+        today?: string;
+        connecting?: string;
+        live?: string;
+        reconnecting?: string;
+        errorConfig?: string;
+        errorUnauthorized?: string;
+        errorForbidden?: string;
+        perHour?: string;
+        hour?: string;
+        checkins?: string;
+        latest?: string;
+        empty?: string;
+        customer?: (customerId: string) => string;
+      }
+    | undefined;
+  /** A check-in is shown for the first time (replayed or live). Detail: `{ customerId, at, name? }`. */
+  "ongym-checkin-feed-checkin"?: (e: CustomEvent<{ customerId: string; at: string; name?: string }>) => void;
+};
+
 export type CustomElements = {
   /**
    * Shows a member's rotating Magicline access code as a QR with a countdown ring.
@@ -128,6 +165,35 @@ export type CustomElements = {
    * - **button** - The button in a message (try again, show a new code).
    */
   "gym-access-qr": DefineComponent<GymAccessQrProps>;
+
+  /**
+   * Shows a studio's check-ins live: today's count, a bar per hour, the latest 50.
+   * ---
+   *
+   *
+   * ### **Events:**
+   *  - **gym-checkin-feed-checkin** - A check-in is shown for the first time (replayed or live). Detail: `{ customerId, at, name? }`.
+   *
+   * ### **CSS Properties:**
+   *  - **--gym-checkin-feed-accent** - The bars, the live dot, a new row's mark. _(default: #15803d)_
+   * - **--gym-checkin-feed-warning** - The dot while reconnecting. _(default: #b45309)_
+   * - **--gym-checkin-feed-danger** - The dot and border of an error. _(default: #b91c1c)_
+   * - **--gym-checkin-feed-highlight** - A new row's background for a moment. _(default: color-mix(in srgb, #15803d 18%, transparent))_
+   * - **--gym-checkin-feed-track** - Lines between rows, the chart's baseline. _(default: color-mix(in srgb, currentColor 15%, transparent))_
+   * - **--gym-checkin-feed-radius** - Corner radius of the box. _(default: 0.75rem)_
+   * - **--gym-checkin-feed-font** - Font of all texts. _(default: inherit)_
+   *
+   * ### **CSS Parts:**
+   *  - **base** - The wrapper around everything.
+   * - **count** - Today's number of check-ins and its label.
+   * - **state** - The connection state: live, connecting, reconnecting or the error.
+   * - **chart** - The bar per hour of today (an inline SVG; a hidden table says the same to screen readers).
+   * - **list** - The latest check-ins, newest first.
+   * - **row** - One check-in in the list; a new one has the class `new` for a moment.
+   * - **time** - A check-in's `hh:mm`.
+   * - **name** - A check-in's name, or its customer id.
+   */
+  "gym-checkin-feed": DefineComponent<GymCheckinFeedProps>;
 };
 
 declare module "vue" {

@@ -33,9 +33,14 @@ export function resolveEndpoint(
   if (!isCustomerId(id)) {
     return { status: 'invalid', message: 'customer-id must be a Magicline customer id: 1 to 19 digits' };
   }
+  return httpUrl(endpoint.replace(PLACEHOLDER, encodeURIComponent(id)), base, attribute);
+}
+
+/** `endpoint` resolved against `base`, when that makes an http(s) URL. */
+export function httpUrl(endpoint: string, base: string, attribute: string): EndpointConfig {
   let url: URL;
   try {
-    url = new URL(endpoint.replace(PLACEHOLDER, encodeURIComponent(id)), base);
+    url = new URL(endpoint, base);
   } catch {
     return { status: 'invalid', message: `${attribute} is not a valid URL` };
   }

@@ -68,6 +68,21 @@ const catalogs: Record<string, GymAccessQrStrings> = { en, de };
 
 /** The built-in texts for a BCP 47 tag (`de-AT` falls back to `de`, anything unknown to English), with overrides on top. */
 export function stringsFor(lang: string, overrides?: Partial<GymAccessQrStrings> | null): GymAccessQrStrings {
-  const base = catalogs[lang.toLowerCase().split('-')[0] ?? ''] ?? en;
+  return catalogFor(catalogs, en, lang, overrides);
+}
+
+/** One element's texts for a BCP 47 tag: its catalog for the primary language, else `fallback`, with overrides on top. */
+export function catalogFor<T extends object>(
+  catalogs: Record<string, T>,
+  fallback: T,
+  lang: string,
+  overrides?: Partial<T> | null,
+): T {
+  const base = catalogs[lang.toLowerCase().split('-')[0] ?? ''] ?? fallback;
   return overrides ? { ...base, ...overrides } : base;
+}
+
+/** The language an element speaks: the nearest `lang` attribute, the document's, or English. */
+export function languageOf(element: Element): string {
+  return element.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
 }
