@@ -2,10 +2,11 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
 import { AccessCodeController, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
+import { CountdownAnimationController } from './internal/countdown-animation-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
 import { announcement, statusMessage } from './internal/status.js';
-import { HOURS, minutesLeft, ringSteps, SECONDS_LEFT, secondsLeft, SIXTY, stripSteps } from './internal/countdown.js';
+import { HOURS, minutesLeft, SECONDS_LEFT, secondsLeft, SIXTY } from './internal/countdown.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
@@ -139,6 +140,8 @@ export class GymAccessQr extends LitElement {
     super();
     // The member is at the gate while the code is enlarged: keep awake for its messages too.
     new WakeLockController(this, () => this.access.code !== null || this.enlarged);
+    // The ring, the sheen and the strips, timed to the shown code after each render.
+    new CountdownAnimationController(this, () => this.access.code);
     this.customerId = '';
     this.tokenEndpoint = '';
     this.refreshLead = 5;
@@ -182,23 +185,10 @@ export class GymAccessQr extends LitElement {
     this.access.invalidate(reason);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Put back: the ring gets its animations again at once (see disconnectedCallback).
-    this.requestUpdate();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // A modal dialog leaves the top layer with the document; put back, the element starts small.
     this.enlarged = false;
-    // The ring's, sheen's and strips' animations run on the document's timeline and would keep the removed element alive.
-    for (const animation of this.steps) animation.cancel();
-    this.steps = [];
-    this.stepParts = [];
-    this.ring = null;
-    this.sight?.disconnect();
-    this.inSight.clear();
   }
 
   protected override update(changed: PropertyValues<this>): void {
@@ -269,7 +259,7 @@ export class GymAccessQr extends LitElement {
 
   private renderCode(code: ShownCode): TemplateResult {
     const { size, path } = code.qr;
-    // The ring, the m:ss and the clock step on the compositor, and showTime() names the code (see updated()).
+    // The ring, the m:ss and the clock step on the compositor, and showTime() names the code (see CountdownAnimationController).
     return html`
       <div part="frame" class="frame" role="img">
         <div part="ring" class="ring" aria-hidden="true">
@@ -333,21 +323,6 @@ export class GymAccessQr extends LitElement {
     void this.refresh();
   };
 
-  private ring: HTMLElement | null = null;
-  private ringCode: ShownCode | null = null;
-  /** The ring's edges, the sheen and the five strips, in that order. */
-  private steps: Animation[] = [];
-  /** For each of those: the part it moves in (ring, countdown or clock), and the duration it is timed for. */
-  private stepParts: Element[] = [];
-  private stepDurations: number[] = [];
-  /**
-   * Which of the ring, the countdown and the clock have a box on screen. A running animation on an element without a
-   * box (the page hid it with `display: none`, or hid the element) costs Chromium a main-thread frame every 16 ms, not
-   * one a second: those are paused, and timed afresh when they are back.
-   */
-  private readonly inSight = new Set<Element>();
-  private sight: IntersectionObserver | null = null;
-
   /**
    * What changes as time passes, outside a render: the code's accessible name, with its whole seconds left, and
    * the ring's warning colour for the last ones. Called after every render and once a second by the controller.
@@ -372,75 +347,6 @@ export class GymAccessQr extends LitElement {
       for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
       this.#message = null;
     }
-    // Everything that moves while a code counts down is a transform, stepped on the compositor once a second, all on
-    // the code's grid: the text of the m:ss and the clock never changes, so the page lays out and paints nothing.
-    // A new code retimes the same animations in place (re-creating nodes or restarting CSS animations cost most of a
-    // rotation in style work). Web Animations need no style attribute (strict CSP).
-    const root = this.renderRoot;
-    const ring = root.querySelector<HTMLElement>('.ring');
-    const code = this.access.code;
-    if (ring && code && (ring !== this.ring || code !== this.ringCode)) {
-      const now = performance.now();
-      const ringTimes = ringSteps(code);
-      // Each edge's iteration is twice the code's life, the second half held empty: an animation that never ends
-      // leaves Chromium no end to wake up for. (Re-placed, a finite one still woke it at its old end for a style
-      // recalculation and a commit, once per code.) The code has been taken off screen long before it would repeat.
-      const edge = { ...ringTimes, count: ringTimes.count * 2 };
-      // The ring's four edges, the sheen (a quarter of the way across each second), then the five strips.
-      const steps = [
-        edge,
-        edge,
-        edge,
-        edge,
-        { count: 4, period: 1000, start: ringTimes.start },
-        ...stripSteps(code, now),
-      ];
-      if (ring !== this.ring) {
-        for (const animation of this.steps) animation.cancel();
-        const moving = [...ring.querySelectorAll('.edge, .sheen'), ...root.querySelectorAll('.strip')];
-        this.steps = moving.map((element, i) => {
-          // Each edge shrinks in its quarter of the code's life (the first half of its iteration), clockwise from the top.
-          const gone = i % 2 ? 'scaleY(0)' : 'scaleX(0)';
-          const frames =
-            i < 4
-              ? [
-                  { transform: 'none' },
-                  { transform: 'none', offset: i / 8 },
-                  { transform: gone, offset: (i + 1) / 8 },
-                  { transform: gone },
-                ]
-              : { transform: i < 5 ? ['translateX(-37.5%)', 'translateX(62.5%)'] : ['none', 'translateY(-100%)'] };
-          return element.animate(frames, { fill: 'both', iterations: Infinity });
-        });
-        this.stepParts = moving.map((element) => element.closest('.ring, .countdown, .clock')!);
-        this.stepDurations = [];
-        this.sight ??= new IntersectionObserver((entries) => {
-          for (const { target, isIntersecting } of entries) this.inSight[isIntersecting ? 'add' : 'delete'](target);
-          this.ringCode = null;
-          this.requestUpdate();
-        });
-        this.sight.disconnect();
-        this.inSight.clear();
-        for (const part of root.querySelectorAll('.ring, .countdown, .clock')) this.sight.observe(part);
-      }
-      this.steps.forEach((animation, i) => {
-        const { count, period, start } = steps[i]!;
-        // The same from code to code, but for the ring of a code that lives longer or shorter.
-        if (this.stepDurations[i] !== count * period) {
-          animation.effect!.updateTiming({ duration: count * period, easing: `steps(${count})` });
-          this.stepDurations[i] = count * period;
-        }
-        // The document's timeline counts from the page's time origin, as performance.now() does: one write places
-        // a running animation on the grid (seeking and re-timing all ten cost a rotation 0.1 to 0.2 ms more).
-        if (this.inSight.has(this.stepParts[i]!)) animation.startTime = start;
-        else {
-          animation.pause();
-          animation.currentTime = now - start;
-        }
-      });
-    }
-    this.ring = ring;
-    this.ringCode = code;
   }
 
   private toggleDialog(): void {
