@@ -1,5 +1,5 @@
 import type { ErrorDetail, InvalidatedDetail } from '../events.js';
-import type { AccessState } from './access-code-controller.js';
+import type { AccessState } from './access-state.js';
 import type { GymAccessQrStrings } from './i18n.js';
 
 /** What the element knows about where it stands, without the code itself. */
