@@ -1,21 +1,14 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
 import { AccessCodeController, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
+import { EnlargedViewController } from './internal/enlarged-view-controller.js';
 import { CountdownAnimationController } from './internal/countdown-animation-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
 import { announcement, statusMessage } from './internal/status.js';
-import { HOURS, minutesLeft, SECONDS_LEFT, secondsLeft, SIXTY } from './internal/countdown.js';
+import { HOURS, minutesLeft, SECONDS_LEFT, SIXTY } from './internal/countdown.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
-
-/**
- * The ring's last seconds are drawn in the warning colour. The next code is asked for five seconds before the end
- * (the default refresh-lead), so on a working connection it has replaced this one before four: the warning shows
- * only when it is late. (At five it flashed for the few milliseconds the answer took, on every code.)
- */
-const ENDING_MS = 4_000;
 
 /** One field of the countdown or the clock: every value it can show, one per line, in a one-line window. */
 const strip = (values: string) => html`<span class="window"><span class="strip">${values}</span></span>`;
@@ -103,16 +96,6 @@ export class GymAccessQr extends LitElement {
   declare keepAwake: boolean;
   /** `on`: activating the code (tap, click, Enter, Space) opens it full screen; `off` (kiosks that already are): it does not. */
   declare enlarge: 'on' | 'off';
-  #enlarged = false;
-  /** Whether the full-screen view is open: internal state, rendered like a reactive property. */
-  private get enlarged(): boolean {
-    return this.#enlarged;
-  }
-  private set enlarged(open: boolean) {
-    const old = this.#enlarged;
-    this.#enlarged = open;
-    this.requestUpdate('enlarged', old);
-  }
   /**
    * Where the element stands: `idle`, `loading`, `active`, `expired`, `invalidated` or `error`.
    * Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element overwrites any value set.
@@ -127,9 +110,16 @@ export class GymAccessQr extends LitElement {
   declare strings: Partial<GymAccessQrStrings> | undefined;
 
   // Once a second only the time changes, and the strips show it on the compositor: no render, just the code's name.
-  private readonly access = new AccessCodeController(this, () => this.showTime());
+  private readonly access = new AccessCodeController(this, () => this.countdown.showTime());
   // Check-ins from events-endpoint take the shown code away.
   private readonly checkins = new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
+  private readonly view = new EnlargedViewController(this);
+  // The ring, the sheen, the strips and the code's name, kept in step with the time left.
+  private readonly countdown = new CountdownAnimationController(
+    this,
+    () => this.access.code,
+    (seconds) => this.#strings.codeLabel(seconds),
+  );
   #strings = stringsFor('en');
   /** What the live region said last: the code it announced, or the text. */
   #said: unknown = null;
@@ -139,9 +129,7 @@ export class GymAccessQr extends LitElement {
   constructor() {
     super();
     // The member is at the gate while the code is enlarged: keep awake for its messages too.
-    new WakeLockController(this, () => this.access.code !== null || this.enlarged);
-    // The ring, the sheen and the strips, timed to the shown code after each render.
-    new CountdownAnimationController(this, () => this.access.code);
+    new WakeLockController(this, () => this.access.code !== null || this.view.open);
     this.customerId = '';
     this.tokenEndpoint = '';
     this.refreshLead = 5;
@@ -185,17 +173,10 @@ export class GymAccessQr extends LitElement {
     this.access.invalidate(reason);
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    // A modal dialog leaves the top layer with the document; put back, the element starts small.
-    this.enlarged = false;
-  }
-
   protected override update(changed: PropertyValues<this>): void {
     // After the controllers' hostUpdate (which may have just applied a new configuration).
     const access = this.access;
     this.state = access.state;
-    if (this.enlarge === 'off') this.enlarged = false;
     const strings = (this.#strings = stringsFor(this.language(), this.strings));
     const said = announcement(access, access.code !== null, strings);
     // Each new code is news; otherwise only a changed text (the countdown is never in it).
@@ -211,7 +192,7 @@ export class GymAccessQr extends LitElement {
   protected override render(): TemplateResult {
     const strings = this.#strings;
     const code = this.access.code;
-    const open = this.enlarged;
+    const open = this.view.open;
     // Back on the page, a held code waits (as loading) until the check-in stream has replayed what happened meanwhile.
     const shown = code && !this.checkins.covers(code.sentAt) ? code : null;
     // One view, shown either in place or full screen: never two codes to keep in step.
@@ -228,7 +209,7 @@ export class GymAccessQr extends LitElement {
                 class="enlarge"
                 type="button"
                 aria-label=${strings.enlarge}
-                @click=${this.onEnlarge}
+                @click=${this.view.show}
               ></button>`
             : nothing
         }
@@ -237,15 +218,15 @@ export class GymAccessQr extends LitElement {
       <dialog
         part="dialog"
         aria-label=${strings.enlarged}
-        @cancel=${this.onShrink}
-        @close=${this.onShrink}
-        @click=${this.onTap}
+        @cancel=${this.view.shrink}
+        @close=${this.view.shrink}
+        @click=${this.view.tap}
       >
         <div class="sheet">
           ${
             open
               ? html`<div class="base">
-                  ${view}<button part="close" class="close" type="button" @click=${this.onShrink}>
+                  ${view}<button part="close" class="close" type="button" @click=${this.view.shrink}>
                     ${strings.close}
                   </button>
                 </div>`
@@ -259,7 +240,7 @@ export class GymAccessQr extends LitElement {
 
   private renderCode(code: ShownCode): TemplateResult {
     const { size, path } = code.qr;
-    // The ring, the m:ss and the clock step on the compositor, and showTime() names the code (see CountdownAnimationController).
+    // The ring, the m:ss and the clock step on the compositor, and the controller names the code (see CountdownAnimationController).
     return html`
       <div part="frame" class="frame" role="img">
         <div part="ring" class="ring" aria-hidden="true">
@@ -300,75 +281,15 @@ export class GymAccessQr extends LitElement {
     `;
   }
 
-  private readonly onEnlarge = (): void => {
-    this.enlarged = true;
-  };
-
-  /** Escape arrives as `cancel` at once; `close` is queued, and a background page may get it late. */
-  private readonly onShrink = (): void => {
-    this.enlarged = false;
-  };
-
-  /** A tap anywhere in the full-screen view but on a button closes it. */
-  private readonly onTap = (event: Event): void => {
-    if (!(event.target as Element).closest('button')) this.enlarged = false;
-  };
-
-  /** Leaving full screen (Escape, a system gesture) leaves the enlarged view too. */
-  private readonly onFullscreen = (): void => {
-    if (!this.shadowRoot!.fullscreenElement) this.enlarged = false;
-  };
-
   private readonly onRetry = (): void => {
     void this.refresh();
   };
 
-  /**
-   * What changes as time passes, outside a render: the code's accessible name, with its whole seconds left, and
-   * the ring's warning colour for the last ones. Called after every render and once a second by the controller.
-   * Neither is a binding in the template, so Lit never holds a value these have since changed.
-   */
-  private showTime(): void {
-    const code = this.access.code;
-    const frame = this.renderRoot.querySelector('[role="img"]');
-    if (!code || !frame) return;
-    const now = performance.now();
-    frame.setAttribute('aria-label', this.#strings.codeLabel(Math.max(0, secondsLeft(code, now))));
-    // Only on a change: toggle() writes the class attribute even when the class stays, and a written class
-    // attribute costs the page style work every second (a tick took 0.70 ms traced instead of 0.47).
-    const ending = code.deadline - now <= ENDING_MS;
-    if (frame.classList.contains('ending') !== ending) frame.classList.toggle('ending');
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
-    this.showTime();
+  protected override updated(): void {
     if (this.#message !== null) {
       for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
       this.#message = null;
     }
-  }
-
-  private toggleDialog(): void {
-    const root = this.shadowRoot!;
-    const dialog = root.querySelector('dialog')!;
-    if (this.enlarged) {
-      dialog.showModal();
-      // On top where the Fullscreen API exists (not iPhone Safari, where the modal alone covers the viewport).
-      // A <dialog> may not go full screen itself; its sheet may. Refusals (no user gesture) change nothing.
-      root
-        .querySelector('.sheet')!
-        .requestFullscreen?.()
-        .catch(() => {});
-      document.addEventListener('fullscreenchange', this.onFullscreen);
-    } else {
-      dialog.close();
-      document.removeEventListener('fullscreenchange', this.onFullscreen);
-      if (root.fullscreenElement) document.exitFullscreen().catch(() => {});
-      // Back to the code's button, or, when the code has gone meanwhile, to the message's.
-      root.querySelector<HTMLElement>('.base button')?.focus();
-    }
-    announce<EnlargeDetail>(this, this.enlarged ? ENLARGE_EVENT : SHRINK_EVENT, {});
   }
 
   private language(): string {

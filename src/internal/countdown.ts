@@ -7,6 +7,13 @@
  * Times are `performance.now()` milliseconds.
  */
 
+/**
+ * The ring's last seconds are drawn in the warning colour. The next code is asked for five seconds before the end
+ * (the default refresh-lead), so on a working connection it has replaced this one before four: the warning shows
+ * only when it is late. (At five it flashed for the few milliseconds the answer took, on every code.)
+ */
+export const ENDING_MS = 4_000;
+
 /** What the countdown needs to know about the shown code. */
 export interface CountdownCode {
   /** When its request was sent: the start of its lifetime. */
