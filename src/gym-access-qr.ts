@@ -5,13 +5,15 @@ import { EnlargedViewController } from './internal/enlarged-view-controller.js';
 import { CountdownAnimationController } from './internal/countdown-animation-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
-import { announcement, statusMessage } from './internal/status.js';
-import { HOURS, minutesLeft, SECONDS_LEFT, SIXTY } from './internal/countdown.js';
+import { liveRegionText, statusMessage } from './internal/status.js';
+import { HOUR_STRIP, minutesLeft, SECONDS_LEFT_STRIP, MINUTE_SECOND_STRIP } from './internal/countdown.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
 /** One field of the countdown or the clock: every value it can show, one per line, in a one-line window. */
 const strip = (values: string) => html`<span class="window"><span class="strip">${values}</span></span>`;
+/** The clock's `hh:mm:ss`, each field a strip. */
+const clockStrips = html`${strip(HOUR_STRIP)}:${strip(MINUTE_SECOND_STRIP)}:${strip(MINUTE_SECOND_STRIP)}`;
 
 /**
  * A gym member's check-in QR code, fetched from the partner backend, renewed
@@ -178,7 +180,7 @@ export class GymAccessQr extends LitElement {
     const access = this.access;
     this.state = access.state;
     const strings = (this.#strings = stringsFor(this.language(), this.strings));
-    const said = announcement(access, access.code !== null, strings);
+    const said = liveRegionText(access, access.code !== null, strings);
     // Each new code is news; otherwise only a changed text (the countdown is never in it).
     const key = access.code ?? said;
     if (key !== this.#said) {
@@ -252,9 +254,9 @@ export class GymAccessQr extends LitElement {
         </svg>
       </div>
       <div part="countdown" class="countdown" aria-hidden="true">
-        ${strip(minutesLeft(code))}:${strip(SECONDS_LEFT)}
+        ${strip(minutesLeft(code))}:${strip(SECONDS_LEFT_STRIP)}
       </div>
-      <div part="clock" class="clock" aria-hidden="true">${strip(HOURS)}:${strip(SIXTY)}:${strip(SIXTY)}</div>
+      <div part="clock" class="clock" aria-hidden="true">${clockStrips}</div>
     `;
   }
 

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
-  announce,
+  dispatchWhenRendered,
   ERROR_EVENT,
   EXPIRED_EVENT,
   INVALIDATED_EVENT,
@@ -135,7 +135,7 @@ export class AccessCodeController implements ReactiveController {
     this.#reset();
     this.invalidation = { reason, at: at.toISOString() };
     this.#setState(AccessState.invalidated);
-    announce<InvalidatedDetail>(this.#host, INVALIDATED_EVENT, this.invalidation);
+    dispatchWhenRendered<InvalidatedDetail>(this.#host, INVALIDATED_EVENT, this.invalidation);
     this.#waitForUser = this.#host.afterCheckin !== 'refresh';
     this.#plan();
   }
@@ -243,7 +243,7 @@ export class AccessCodeController implements ReactiveController {
     this.error = null;
     this.#retry.clear();
     this.#setState(AccessState.active);
-    announce<RefreshDetail>(this.#host, REFRESH_EVENT, { expiresAt: code.expiresAt, format: 'QR_CODE' });
+    dispatchWhenRendered<RefreshDetail>(this.#host, REFRESH_EVENT, { expiresAt: code.expiresAt, format: 'QR_CODE' });
   }
 
   #fail(error: AccessCodeError): void {
@@ -265,7 +265,7 @@ export class AccessCodeController implements ReactiveController {
   #expire(code: ShownCode): void {
     this.code = null;
     this.#setState(AccessState.expired);
-    announce<ExpiredDetail>(this.#host, EXPIRED_EVENT, { expiresAt: code.expiresAt });
+    dispatchWhenRendered<ExpiredDetail>(this.#host, EXPIRED_EVENT, { expiresAt: code.expiresAt });
   }
 
   #encode(content: string): QrImage | null {
@@ -275,7 +275,7 @@ export class AccessCodeController implements ReactiveController {
 
   #report(error: AccessCodeError, retryInMs: number | null): void {
     this.error = errorDetail(error, retryInMs);
-    announce<ErrorDetail>(this.#host, ERROR_EVENT, this.error);
+    dispatchWhenRendered<ErrorDetail>(this.#host, ERROR_EVENT, this.error);
   }
 
   #setState(state: AccessState): void {

@@ -35,10 +35,10 @@ export interface Steps {
 const values = (count: number, down?: boolean): string =>
   Array.from({ length: count }, (_, i) => String(down ? count - 1 - i : i).padStart(2, '0')).join('\n');
 
-/** The strips' values, one per line: seconds and minutes of the clock, its hours, the countdown's seconds. */
-export const SIXTY = values(60);
-export const HOURS = values(24);
-export const SECONDS_LEFT = values(60, true);
+/** The strips' values, one per line: the clock's minutes and seconds, its hours, the countdown's seconds. */
+export const MINUTE_SECOND_STRIP = values(60);
+export const HOUR_STRIP = values(24);
+export const SECONDS_LEFT_STRIP = values(60, true);
 
 /** The whole seconds a code has left at `now`, as the countdown, the ring and the code's label show them. */
 export function secondsLeft({ deadline }: Pick<CountdownCode, 'deadline'>, now: number): number {

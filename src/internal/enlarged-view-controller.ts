@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from '../events.js';
+import { dispatchWhenRendered, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from '../events.js';
 
 /** What the controller reads from its element. */
 export interface EnlargedViewHost extends ReactiveControllerHost, HTMLElement {
@@ -88,6 +88,6 @@ export class EnlargedViewController implements ReactiveController {
       // Back to the code's button, or, when the code has gone meanwhile, to the message's.
       root.querySelector<HTMLElement>('.base button')?.focus();
     }
-    announce<EnlargeDetail>(this.#host, this.#open ? ENLARGE_EVENT : SHRINK_EVENT, {});
+    dispatchWhenRendered<EnlargeDetail>(this.#host, this.#open ? ENLARGE_EVENT : SHRINK_EVENT, {});
   }
 }

@@ -42,7 +42,8 @@ export function encodeContent(content: string, level: ErrorCorrectionLevel): QrI
   }
 }
 
-function seconds(value: number, fallback: number): number {
+/** An attribute's seconds as milliseconds, or the fallback's where the value is no count of seconds. */
+function secondsToMs(value: number, fallback: number): number {
   return Number.isFinite(value) && value >= 0 ? value * 1000 : fallback * 1000;
 }
 
@@ -64,7 +65,7 @@ export function shownCode(
     expiresAtMs: code.expiresAtMs,
     serverDateMs,
     deviceNowMs,
-    fallbackMs: seconds(timing.fallbackRefresh, 15),
+    fallbackMs: secondsToMs(timing.fallbackRefresh, 15),
   });
   if (lifetime <= 0) {
     throw new AccessCodeError('invalid-response', 'access code response has an expiresAt that is not in the future');
@@ -76,7 +77,7 @@ export function shownCode(
     expiresAt: code.expiresAt,
     sentAt,
     deadline: sentAt + lifetime,
-    refreshAt: sentAt + refreshDelay(lifetime, seconds(timing.refreshLead, 5)),
+    refreshAt: sentAt + refreshDelay(lifetime, secondsToMs(timing.refreshLead, 5)),
     issuedAt: serverDateMs ?? deviceNowMs,
     receivedAt: performance.now(),
     qr,
