@@ -205,8 +205,7 @@ export class AccessCodeController implements ReactiveController {
     this.#retry.at = null;
     // Expired and invalidated stay until a code arrives, so their message stays too (now with a spinner).
     if (this.state === AccessState.idle || this.state === AccessState.error) this.state = AccessState.loading;
-    // Only a message shows that a request is under way (its spinner); behind a shown code nothing on screen changes,
-    // and a render there cost every new code a second one.
+    // Only a message shows that a request is under way (its spinner): docs/performance.md#render-per-code.
     if (this.code === null) this.#host.requestUpdate();
     const url = this.#url!;
     const run = async () => {

@@ -25,9 +25,8 @@ const PARTS = '.ring, .countdown, .clock';
  * Everything that moves while a code counts down is a transform, stepped on
  * the compositor once a second, all on the code's grid: the text of the `m:ss`
  * and the clock never changes, so the page lays out and paints nothing. A new
- * code retimes the same animations in place (re-creating nodes or restarting
- * CSS animations cost most of a rotation in style work). Web Animations need
- * no style attribute (strict CSP).
+ * code retimes the same animations in place (docs/performance.md#retiming).
+ * Web Animations need no style attribute (strict CSP).
  */
 export class CountdownAnimationController implements ReactiveController {
   readonly #host: CountdownAnimationHost;
@@ -40,11 +39,7 @@ export class CountdownAnimationController implements ReactiveController {
   /** For each of those: the part it moves in (ring, countdown or clock), and the duration it is timed for. */
   #stepParts: Element[] = [];
   #stepDurations: number[] = [];
-  /**
-   * Which of the ring, the countdown and the clock have a box on screen. A running animation on an element without a
-   * box (the page hid it with `display: none`, or hid the element) costs Chromium a main-thread frame every 16 ms, not
-   * one a second: those are paused, and timed afresh when they are back.
-   */
+  /** Which of the ring, the countdown and the clock have a box on screen (docs/performance.md#off-screen). */
   readonly #inSight = new Set<Element>();
   #sight: IntersectionObserver | null = null;
 
@@ -85,8 +80,7 @@ export class CountdownAnimationController implements ReactiveController {
     if (!code || !frame) return;
     const now = performance.now();
     frame.setAttribute('aria-label', this.#label(Math.max(0, secondsLeft(code, now))));
-    // Only on a change: toggle() writes the class attribute even when the class stays, and a written class
-    // attribute costs the page style work every second (a tick took 0.70 ms traced instead of 0.47).
+    // Only on a change: toggle() writes the class attribute even if unchanged (docs/performance.md#class-writes).
     const ending = code.deadline - now <= ENDING_MS;
     if (frame.classList.contains('ending') !== ending) frame.classList.toggle('ending');
   }
@@ -108,7 +102,7 @@ export class CountdownAnimationController implements ReactiveController {
           this.#stepDurations[i] = count * period;
         }
         // The document's timeline counts from the page's time origin, as performance.now() does: one write places
-        // a running animation on the grid (seeking and re-timing all ten cost a rotation 0.1 to 0.2 ms more).
+        // a running animation on the grid (docs/performance.md#retiming).
         if (this.#inSight.has(this.#stepParts[i]!)) animation.startTime = start;
         else {
           animation.pause();

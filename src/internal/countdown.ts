@@ -7,11 +7,7 @@
  * Times are `performance.now()` milliseconds.
  */
 
-/**
- * The ring's last seconds are drawn in the warning colour. The next code is asked for five seconds before the end
- * (the default refresh-lead), so on a working connection it has replaced this one before four: the warning shows
- * only when it is late. (At five it flashed for the few milliseconds the answer took, on every code.)
- */
+/** The ring's last seconds in the warning colour: only a late code shows it (docs/performance.md#warning-at-four). */
 export const ENDING_MS = 4_000;
 
 /** What the countdown needs to know about the shown code. */
@@ -129,8 +125,7 @@ const SHEEN_STEPS = 4;
 export function countdownSteps(code: CountdownCode, now: number): Steps[] {
   const ring = ringSteps(code);
   // Each edge's iteration is twice the code's life, the second half held empty: an animation that never ends
-  // leaves Chromium no end to wake up for. (Re-placed, a finite one still woke it at its old end for a style
-  // recalculation and a commit, once per code.) The code has been taken off screen long before it would repeat.
+  // leaves Chromium no end to wake up for (docs/performance.md#never-ending).
   const edge = { ...ring, count: ring.count * 2 };
   return [edge, edge, edge, edge, { count: SHEEN_STEPS, period: 1000, start: ring.start }, ...stripSteps(code, now)];
 }
