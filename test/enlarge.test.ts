@@ -17,6 +17,7 @@ import {
   stubFetch,
   visibleText,
 } from './helpers.js';
+import { until } from './server.js';
 
 const CUSTOMER = '1234567';
 const ENDPOINT = '/api/customers/{customerId}/access-code';
@@ -66,8 +67,8 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
 
   beforeEach(() => {
     net = stubFetch(settle);
-    // The modal alone, as on iPhone Safari (no element fullscreen). Real fullscreen under the runner's
-    // headless Chromium takes the test page down with it; the Fullscreen API is tested with a stand-in below.
+    // The modal alone, as on iPhone Safari (no element fullscreen). The Fullscreen API is tested with a stand-in
+    // below, and for real, as far as focus goes, in the last suite.
     sinon.stub(Element.prototype, 'requestFullscreen').rejects(new TypeError('fullscreen is not available'));
   });
 
@@ -481,5 +482,93 @@ describe('<gym-access-qr> enlarged, with the Fullscreen API', () => {
     await settle();
     expect(parts(el!).dialog.open).to.equal(true);
     expect(parts(el!).dialog.matches(':modal')).to.equal(true);
+  });
+});
+
+describe('<gym-access-qr> enlarged in real full screen, focus on close', () => {
+  let net: ReturnType<typeof stubFetch>;
+  let el: GymAccessQr | undefined;
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  /** Chromium grants full screen to a key press; where an engine refuses it, the modal alone is tested. */
+  const grantsFullscreen = navigator.userAgent.includes('Chrome/');
+
+  beforeEach(() => {
+    net = stubFetch(settle);
+  });
+
+  afterEach(async () => {
+    if (document.fullscreenElement) await document.exitFullscreen().catch(() => {});
+    el?.remove();
+    el = undefined;
+    sinon.restore();
+  });
+
+  /** Opens the view with Enter on the code, as a keyboard user does; resolves to whether it went full screen. */
+  async function openWithKeyboard(): Promise<boolean> {
+    el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+    await settle();
+    await net.last.respond(freshCode(CODE_A));
+    await el.updateComplete;
+    const request = sinon.spy(Element.prototype, 'requestFullscreen');
+    parts(el).enlarge!.focus();
+    await sendKeys({ press: 'Enter' });
+    await rendered(el);
+    expect(parts(el).dialog.open).to.equal(true);
+    expect(request.callCount).to.equal(1);
+    const granted = await (request.firstCall.returnValue as Promise<void>).then(
+      () => true,
+      () => false,
+    );
+    if (grantsFullscreen) expect(granted, 'Chromium put the view full screen').to.equal(true);
+    if (granted) expect(el.shadowRoot!.fullscreenElement?.classList.contains('sheet')).to.equal(true);
+    expect(parts(el).focused()?.className, 'focus is in the view').to.equal('close');
+    return granted;
+  }
+
+  /** Waits (real clock) until the page has left full screen, if it was in it, and a little longer. */
+  async function closed(granted: boolean) {
+    if (granted) await until(() => document.fullscreenElement === null, 5_000, 'leaving full screen');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await rendered(el!);
+  }
+
+  it('gives focus back to the code after Escape', async () => {
+    const granted = await openWithKeyboard();
+    await sendKeys({ press: 'Escape' });
+    await closed(granted);
+    expect(parts(el!).dialog.open).to.equal(false);
+    // Compared by name: a failed comparison of <body> with the element stalls the runner's report.
+    expect(document.activeElement?.localName, 'focus is in the element, not on the page body').to.equal(
+      'gym-access-qr',
+    );
+    expect(parts(el!).focused()?.className, 'focus is on the code').to.equal('enlarge');
+  });
+
+  it('gives focus back to the code when full screen is left another way (a system gesture)', async () => {
+    const granted = await openWithKeyboard();
+    // What the browser does on a system gesture; where nothing went full screen, the view is closed as by Escape.
+    if (granted) await document.exitFullscreen();
+    else await sendKeys({ press: 'Escape' });
+    await closed(granted);
+    expect(parts(el!).dialog.open).to.equal(false);
+    // Compared by name: a failed comparison of <body> with the element stalls the runner's report.
+    expect(document.activeElement?.localName, 'focus is in the element, not on the page body').to.equal(
+      'gym-access-qr',
+    );
+    expect(parts(el!).focused()?.className, 'focus is on the code').to.equal('enlarge');
+  });
+
+  it('gives focus back to the code after the close button', async () => {
+    const granted = await openWithKeyboard();
+    await sendKeys({ press: 'Enter' });
+    await closed(granted);
+    expect(parts(el!).dialog.open).to.equal(false);
+    // Compared by name: a failed comparison of <body> with the element stalls the runner's report.
+    expect(document.activeElement?.localName, 'focus is in the element, not on the page body').to.equal(
+      'gym-access-qr',
+    );
+    expect(parts(el!).focused()?.className, 'focus is on the code').to.equal('enlarge');
   });
 });

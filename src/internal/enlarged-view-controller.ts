@@ -69,6 +69,12 @@ export class EnlargedViewController implements ReactiveController {
     if (!this.#host.shadowRoot!.fullscreenElement) this.open = false;
   };
 
+  /** Runs `focusBack` when focus is nowhere (on the page's body), not when it is somewhere the member put it. */
+  #focusIfLost(focusBack: () => void): void {
+    const active = document.activeElement;
+    if (active === null || active === document.body) focusBack();
+  }
+
   #toggleDialog(): void {
     const root = this.#host.shadowRoot!;
     const dialog = root.querySelector('dialog')!;
@@ -84,9 +90,13 @@ export class EnlargedViewController implements ReactiveController {
     } else {
       dialog.close();
       document.removeEventListener('fullscreenchange', this.#onFullscreen);
-      if (root.fullscreenElement) document.exitFullscreen().catch(() => {});
       // Back to the code's button, or, when the code has gone meanwhile, to the message's.
-      root.querySelector<HTMLElement>('.base button')?.focus();
+      const focusBack = () => root.querySelector<HTMLElement>('.base button')?.focus();
+      focusBack();
+      // Chromium leaves the page outside the full-screen sheet inert until full screen has been left, so that
+      // focus fell on <body>: it goes back once full screen is left, unless the member has moved it meanwhile.
+      const refocus = () => this.#focusIfLost(focusBack);
+      if (root.fullscreenElement) void document.exitFullscreen().then(refocus, refocus);
     }
     dispatchWhenRendered<EnlargeDetail>(this.#host, this.#open ? ENLARGE_EVENT : SHRINK_EVENT, {});
   }
