@@ -5,17 +5,15 @@ import type { GymAccessQr } from '../src/index.js';
 import { qrImage } from '../src/internal/qr.js';
 import {
   decodeShownQr,
-  fakeClock,
   freshCode,
   errorResponse,
   mount,
   qrPathOf,
   record,
-  resetVisibility,
-  settleOn,
   shownText,
   stubFetch,
   visibleText,
+  fakeClockAndFetch,
 } from './helpers.js';
 import { until } from './server.js';
 
@@ -277,10 +275,8 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
 });
 
 describe('<gym-access-qr> enlarged, over time (faked clock)', () => {
-  let clock: sinon.SinonFakeTimers;
-  let net: ReturnType<typeof stubFetch>;
+  const { clock, net, settle } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-  const settle = () => settleOn(clock);
 
   async function enlarged(attributes: Record<string, string> = {}) {
     el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT, ...attributes });
@@ -296,20 +292,13 @@ describe('<gym-access-qr> enlarged, over time (faked clock)', () => {
   const dialogText = () => shownText(parts(el!).dialog);
 
   beforeEach(() => {
-    clock = fakeClock();
-    net = stubFetch(settle);
     // The earlier suites' real input leaves the page a few seconds of user activation, which would let the
     // browser really go full screen here: the modal alone, as on iPhone Safari.
     sinon.stub(Element.prototype, 'requestFullscreen').rejects(new TypeError('fullscreen is not available'));
   });
 
   afterEach(() => {
-    el?.remove();
-    el = undefined;
-    resetVisibility();
     delete (navigator as { wakeLock?: unknown }).wakeLock;
-    sinon.restore();
-    clock.uninstall();
   });
 
   it('keeps rotating inside the view, swapping codes in one render', async () => {

@@ -3,8 +3,6 @@ import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
 import {
   START,
-  fakeClock,
-  settleOn,
   codeResponse,
   errorResponse,
   freshCode,
@@ -15,8 +13,8 @@ import {
   record,
   resetVisibility,
   setVisibility,
-  stubFetch,
   visibleText,
+  fakeClockAndFetch,
 } from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
 
@@ -26,29 +24,12 @@ const CODE_A = '0049267681211943991';
 const CODE_B = '0049267681211943992';
 
 describe('<gym-access-qr> with a faked clock', () => {
-  let clock: sinon.SinonFakeTimers;
-  let net: ReturnType<typeof stubFetch>;
+  const { clock, net, settle } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-
-  /** Lets fetch, body reads and renders finish without moving the clock. */
-  const settle = () => settleOn(clock);
 
   async function show(content: string, lifetimeMs = 30_000) {
     await net.last.respond(freshCode(content, lifetimeMs));
   }
-
-  beforeEach(() => {
-    clock = fakeClock();
-    net = stubFetch(settle);
-  });
-
-  afterEach(() => {
-    el?.remove();
-    el = undefined;
-    resetVisibility();
-    sinon.restore();
-    clock.uninstall();
-  });
 
   describe('first code', () => {
     it('requests the templated URL with the credentials mode, Accept and requestHeaders', async () => {
