@@ -15,7 +15,7 @@ import {
   visibleText,
   fakeClockAndFetch,
 } from './helpers.js';
-import { until } from './server.js';
+import { until } from './backend.js';
 
 const CUSTOMER = '1234567';
 const ENDPOINT = '/api/customers/{customerId}/access-code';

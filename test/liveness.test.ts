@@ -16,7 +16,7 @@ import {
   stubFetch,
   fakeClockAndFetch,
 } from './helpers.js';
-import { until } from './server.js';
+import { until } from './backend.js';
 
 const CUSTOMER = '1234567';
 const ENDPOINT = '/api/customers/{customerId}/access-code';
