@@ -505,7 +505,8 @@ describe('<gym-access-qr> enlarged in real full screen, focus on close', () => {
     el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
     await settle();
     await net.last.respond(freshCode(CODE_A));
-    await el.updateComplete;
+    // Real clock and real input here: a loaded machine may take a little longer than settle() to show the code.
+    await until(() => parts(el!).enlarge !== null, 5_000, 'the code');
     shrinks = record(el, 'gym-access-qr-shrink');
     const request = sinon.spy(Element.prototype, 'requestFullscreen');
     parts(el).enlarge!.focus();
