@@ -1,11 +1,14 @@
-// The framework examples as a member sees them: each is built with Vite
-// (from the root's node_modules), served beside the mock backend, and opened
-// in headless Chromium. A check passes when the page shows a code that
+// The framework examples as a member sees them: each is its own project,
+// installed in its folder (`npm ci` there, gym-access-qr linked from the
+// package: run `npm run build` at the root first), built with its own
+// `npm run build`, served beside the mock backend, and opened in headless
+// Chromium. A check passes when the page shows a code that
 // decodes to the one the backend issued, the request carried the header set
 // through the `requestHeaders` property, the framework's event handler
 // updated the page, and a scan at the gate flips it to "Checked in".
 // Prints one line per check; exits 1 if any failed.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, findChromium } from './find-chromium.mjs';
 import { decodeShownQr, startMockSite } from './mock-site.mjs';
@@ -21,11 +24,16 @@ const check = (ok, what) => {
 const browser = await puppeteer.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 try {
   for (const name of EXAMPLES.filter((n) => !only.length || only.includes(n))) {
+    const folder = `examples/${name}`;
+    if (!existsSync(`${folder}/node_modules`) || !existsSync('lib/define.js')) {
+      check(false, `${name}: installed and linked (run npm run build here, then npm ci in ${folder})`);
+      continue;
+    }
     try {
-      execFileSync('npx', ['vite', 'build', '--config', `examples/${name}/vite.config.ts`], { stdio: 'pipe' });
-      check(true, `${name}: vite build`);
+      execFileSync('npm', ['run', 'build'], { cwd: folder, stdio: 'pipe' });
+      check(true, `${name}: npm run build in ${folder}, as its own project`);
     } catch (error) {
-      check(false, `${name}: vite build\n${error.stderr ?? error.message}`);
+      check(false, `${name}: npm run build in ${folder}\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
       continue;
     }
     const site = await startMockSite({ mounts: { '/': `examples/${name}/dist` } });

@@ -124,11 +124,7 @@ const tsc = (project) => {
     return String(error.stdout || error.message);
   }
 };
-for (const project of [
-  'examples/types/tsconfig.json',
-  'examples/types/tsconfig.vue.json',
-  'examples/react/tsconfig.json',
-]) {
+for (const project of ['examples/types/tsconfig.json', 'examples/types/tsconfig.vue.json']) {
   const errors = tsc(project);
   check(
     !errors,

@@ -59,11 +59,18 @@ export type GymAccessQrShrinkEvent = CustomEvent<EnlargeDetail>;
  * Dispatches one of the element's events once the render it describes is on
  * screen: bubbling and composed, as the contract promises.
  */
-export function announce<T>(host: HTMLElement & { updateComplete: Promise<unknown> }, type: string, detail: T): void {
+export function dispatchWhenRendered<T>(
+  host: HTMLElement & { updateComplete: Promise<unknown> },
+  type: string,
+  detail: T,
+): void {
   void host.updateComplete.then(() => {
     host.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
   });
 }
+
+// The former name, kept so existing imports still build; dispatchWhenRendered says what it does.
+export { dispatchWhenRendered as announce };
 
 declare global {
   interface GlobalEventHandlersEventMap {

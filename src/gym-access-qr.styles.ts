@@ -46,10 +46,8 @@ export const styles = css`
   /*
    * The ring is four edges that shrink one after the other, clockwise from
    * the top left, animated by the element (Web Animations, a step each second
-   * of the countdown). Transform only, which the compositor runs without the
-   * main thread: a stroke-dashoffset animation cost about 60 ms of main-thread
-   * time per second in Chromium, a linear easing 3.2 ms, steps 0.2 (npm run
-   * bench, node bench/animations.mjs).
+   * of the countdown). Transform only, in steps, which the compositor runs
+   * without the main thread (docs/performance.md#transform-steps).
    */
   .ring {
     position: absolute;
@@ -99,9 +97,8 @@ export const styles = css`
   /*
    * The liveness cue: a light band that keeps crossing the ring, so a
    * screenshot is told from the live code at a glance. Transform only (the
-   * compositor runs it, a hop each second with the countdown; an eased sheen
-   * gave the page a task every frame, 2.3 ms a second); the code itself is
-   * painted above it.
+   * compositor runs it, a hop each second with the countdown:
+   * docs/performance.md#sheen); the code itself is painted above it.
    */
   .sheen {
     position: absolute;
@@ -137,8 +134,8 @@ export const styles = css`
   /*
    * Each field of these two is a strip of all its values in a one-line
    * window, stepped up by the element (transform only, on the compositor).
-   * Their text never changes while a code counts down: changing it once a
-   * second cost about 2 ms of the main thread a second in layout and paint.
+   * Their text never changes while a code counts down, so nothing is laid
+   * out or painted (docs/performance.md#strips).
    */
   .countdown,
   .clock {

@@ -1,23 +1,19 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { announce, ENLARGE_EVENT, SHRINK_EVENT, type EnlargeDetail } from './events.js';
 import { AccessCodeController, type ShownCode } from './internal/access-code-controller.js';
 import { CheckinStreamController } from './internal/checkin-stream-controller.js';
+import { EnlargedViewController } from './internal/enlarged-view-controller.js';
+import { CountdownAnimationController } from './internal/countdown-animation-controller.js';
 import { WakeLockController } from './internal/wake-lock-controller.js';
 import { stringsFor, type GymAccessQrStrings } from './internal/i18n.js';
-import { announcement, statusMessage } from './internal/status.js';
-import { HOURS, minutesLeft, ringSteps, SECONDS_LEFT, secondsLeft, SIXTY, stripSteps } from './internal/countdown.js';
+import { liveRegionText, statusMessage } from './internal/status.js';
+import { HOUR_STRIP, minutesLeft, SECONDS_LEFT_STRIP, MINUTE_SECOND_STRIP } from './internal/countdown.js';
 import type { RequestHeadersSource } from './internal/request.js';
 import { styles } from './gym-access-qr.styles.js';
 
-/**
- * The ring's last seconds are drawn in the warning colour. The next code is asked for five seconds before the end
- * (the default refresh-lead), so on a working connection it has replaced this one before four: the warning shows
- * only when it is late. (At five it flashed for the few milliseconds the answer took, on every code.)
- */
-const ENDING_MS = 4_000;
-
 /** One field of the countdown or the clock: every value it can show, one per line, in a one-line window. */
 const strip = (values: string) => html`<span class="window"><span class="strip">${values}</span></span>`;
+/** The clock's `hh:mm:ss`, each field a strip. */
+const clockStrips = html`${strip(HOUR_STRIP)}:${strip(MINUTE_SECOND_STRIP)}:${strip(MINUTE_SECOND_STRIP)}`;
 
 /**
  * A gym member's check-in QR code, fetched from the partner backend, renewed
@@ -102,16 +98,6 @@ export class GymAccessQr extends LitElement {
   declare keepAwake: boolean;
   /** `on`: activating the code (tap, click, Enter, Space) opens it full screen; `off` (kiosks that already are): it does not. */
   declare enlarge: 'on' | 'off';
-  #enlarged = false;
-  /** Whether the full-screen view is open: internal state, rendered like a reactive property. */
-  private get enlarged(): boolean {
-    return this.#enlarged;
-  }
-  private set enlarged(open: boolean) {
-    const old = this.#enlarged;
-    this.#enlarged = open;
-    this.requestUpdate('enlarged', old);
-  }
   /**
    * Where the element stands: `idle`, `loading`, `active`, `expired`, `invalidated` or `error`.
    * Reflected for styling (`gym-access-qr[state="expired"]`); read-only, the element overwrites any value set.
@@ -126,9 +112,16 @@ export class GymAccessQr extends LitElement {
   declare strings: Partial<GymAccessQrStrings> | undefined;
 
   // Once a second only the time changes, and the strips show it on the compositor: no render, just the code's name.
-  private readonly access = new AccessCodeController(this, () => this.showTime());
+  private readonly access = new AccessCodeController(this, () => this.countdown.showTime());
   // Check-ins from events-endpoint take the shown code away.
   private readonly checkins = new CheckinStreamController(this, (checkin) => this.access.checkin(checkin));
+  private readonly view = new EnlargedViewController(this);
+  // The ring, the sheen, the strips and the code's name, kept in step with the time left.
+  private readonly countdown = new CountdownAnimationController(
+    this,
+    () => this.access.code,
+    (seconds) => this.#strings.codeLabel(seconds),
+  );
   #strings = stringsFor('en');
   /** What the live region said last: the code it announced, or the text. */
   #said: unknown = null;
@@ -138,7 +131,7 @@ export class GymAccessQr extends LitElement {
   constructor() {
     super();
     // The member is at the gate while the code is enlarged: keep awake for its messages too.
-    new WakeLockController(this, () => this.access.code !== null || this.enlarged);
+    new WakeLockController(this, () => this.access.code !== null || this.view.open);
     this.customerId = '';
     this.tokenEndpoint = '';
     this.refreshLead = 5;
@@ -182,32 +175,12 @@ export class GymAccessQr extends LitElement {
     this.access.invalidate(reason);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Put back: the ring gets its animations again at once (see disconnectedCallback).
-    this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    // A modal dialog leaves the top layer with the document; put back, the element starts small.
-    this.enlarged = false;
-    // The ring's, sheen's and strips' animations run on the document's timeline and would keep the removed element alive.
-    for (const animation of this.steps) animation.cancel();
-    this.steps = [];
-    this.stepParts = [];
-    this.ring = null;
-    this.sight?.disconnect();
-    this.inSight.clear();
-  }
-
   protected override update(changed: PropertyValues<this>): void {
     // After the controllers' hostUpdate (which may have just applied a new configuration).
     const access = this.access;
     this.state = access.state;
-    if (this.enlarge === 'off') this.enlarged = false;
     const strings = (this.#strings = stringsFor(this.language(), this.strings));
-    const said = announcement(access, access.code !== null, strings);
+    const said = liveRegionText(access, access.code !== null, strings);
     // Each new code is news; otherwise only a changed text (the countdown is never in it).
     const key = access.code ?? said;
     if (key !== this.#said) {
@@ -221,7 +194,7 @@ export class GymAccessQr extends LitElement {
   protected override render(): TemplateResult {
     const strings = this.#strings;
     const code = this.access.code;
-    const open = this.enlarged;
+    const open = this.view.open;
     // Back on the page, a held code waits (as loading) until the check-in stream has replayed what happened meanwhile.
     const shown = code && !this.checkins.covers(code.sentAt) ? code : null;
     // One view, shown either in place or full screen: never two codes to keep in step.
@@ -238,7 +211,7 @@ export class GymAccessQr extends LitElement {
                 class="enlarge"
                 type="button"
                 aria-label=${strings.enlarge}
-                @click=${this.onEnlarge}
+                @click=${this.view.show}
               ></button>`
             : nothing
         }
@@ -247,15 +220,15 @@ export class GymAccessQr extends LitElement {
       <dialog
         part="dialog"
         aria-label=${strings.enlarged}
-        @cancel=${this.onShrink}
-        @close=${this.onShrink}
-        @click=${this.onTap}
+        @cancel=${this.view.shrink}
+        @close=${this.view.shrink}
+        @click=${this.view.tap}
       >
         <div class="sheet">
           ${
             open
               ? html`<div class="base">
-                  ${view}<button part="close" class="close" type="button" @click=${this.onShrink}>
+                  ${view}<button part="close" class="close" type="button" @click=${this.view.shrink}>
                     ${strings.close}
                   </button>
                 </div>`
@@ -269,7 +242,7 @@ export class GymAccessQr extends LitElement {
 
   private renderCode(code: ShownCode): TemplateResult {
     const { size, path } = code.qr;
-    // The ring, the m:ss and the clock step on the compositor, and showTime() names the code (see updated()).
+    // The ring, the m:ss and the clock step on the compositor, and the controller names the code (see CountdownAnimationController).
     return html`
       <div part="frame" class="frame" role="img">
         <div part="ring" class="ring" aria-hidden="true">
@@ -281,9 +254,9 @@ export class GymAccessQr extends LitElement {
         </svg>
       </div>
       <div part="countdown" class="countdown" aria-hidden="true">
-        ${strip(minutesLeft(code))}:${strip(SECONDS_LEFT)}
+        ${strip(minutesLeft(code))}:${strip(SECONDS_LEFT_STRIP)}
       </div>
-      <div part="clock" class="clock" aria-hidden="true">${strip(HOURS)}:${strip(SIXTY)}:${strip(SIXTY)}</div>
+      <div part="clock" class="clock" aria-hidden="true">${clockStrips}</div>
     `;
   }
 
@@ -310,159 +283,15 @@ export class GymAccessQr extends LitElement {
     `;
   }
 
-  private readonly onEnlarge = (): void => {
-    this.enlarged = true;
-  };
-
-  /** Escape arrives as `cancel` at once; `close` is queued, and a background page may get it late. */
-  private readonly onShrink = (): void => {
-    this.enlarged = false;
-  };
-
-  /** A tap anywhere in the full-screen view but on a button closes it. */
-  private readonly onTap = (event: Event): void => {
-    if (!(event.target as Element).closest('button')) this.enlarged = false;
-  };
-
-  /** Leaving full screen (Escape, a system gesture) leaves the enlarged view too. */
-  private readonly onFullscreen = (): void => {
-    if (!this.shadowRoot!.fullscreenElement) this.enlarged = false;
-  };
-
   private readonly onRetry = (): void => {
     void this.refresh();
   };
 
-  private ring: HTMLElement | null = null;
-  private ringCode: ShownCode | null = null;
-  /** The ring's edges, the sheen and the five strips, in that order. */
-  private steps: Animation[] = [];
-  /** For each of those: the part it moves in (ring, countdown or clock), and the duration it is timed for. */
-  private stepParts: Element[] = [];
-  private stepDurations: number[] = [];
-  /**
-   * Which of the ring, the countdown and the clock have a box on screen. A running animation on an element without a
-   * box (the page hid it with `display: none`, or hid the element) costs Chromium a main-thread frame every 16 ms, not
-   * one a second: those are paused, and timed afresh when they are back.
-   */
-  private readonly inSight = new Set<Element>();
-  private sight: IntersectionObserver | null = null;
-
-  /**
-   * What changes as time passes, outside a render: the code's accessible name, with its whole seconds left, and
-   * the ring's warning colour for the last ones. Called after every render and once a second by the controller.
-   * Neither is a binding in the template, so Lit never holds a value these have since changed.
-   */
-  private showTime(): void {
-    const code = this.access.code;
-    const frame = this.renderRoot.querySelector('[role="img"]');
-    if (!code || !frame) return;
-    const now = performance.now();
-    frame.setAttribute('aria-label', this.#strings.codeLabel(Math.max(0, secondsLeft(code, now))));
-    // Only on a change: toggle() writes the class attribute even when the class stays, and a written class
-    // attribute costs the page style work every second (a tick took 0.70 ms traced instead of 0.47).
-    const ending = code.deadline - now <= ENDING_MS;
-    if (frame.classList.contains('ending') !== ending) frame.classList.toggle('ending');
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if ((changed as Map<PropertyKey, unknown>).get('enlarged') !== undefined) this.toggleDialog();
-    this.showTime();
+  protected override updated(): void {
     if (this.#message !== null) {
       for (const live of this.renderRoot.querySelectorAll('.live')) live.textContent = this.#message;
       this.#message = null;
     }
-    // Everything that moves while a code counts down is a transform, stepped on the compositor once a second, all on
-    // the code's grid: the text of the m:ss and the clock never changes, so the page lays out and paints nothing.
-    // A new code retimes the same animations in place (re-creating nodes or restarting CSS animations cost most of a
-    // rotation in style work). Web Animations need no style attribute (strict CSP).
-    const root = this.renderRoot;
-    const ring = root.querySelector<HTMLElement>('.ring');
-    const code = this.access.code;
-    if (ring && code && (ring !== this.ring || code !== this.ringCode)) {
-      const now = performance.now();
-      const ringTimes = ringSteps(code);
-      // Each edge's iteration is twice the code's life, the second half held empty: an animation that never ends
-      // leaves Chromium no end to wake up for. (Re-placed, a finite one still woke it at its old end for a style
-      // recalculation and a commit, once per code.) The code has been taken off screen long before it would repeat.
-      const edge = { ...ringTimes, count: ringTimes.count * 2 };
-      // The ring's four edges, the sheen (a quarter of the way across each second), then the five strips.
-      const steps = [
-        edge,
-        edge,
-        edge,
-        edge,
-        { count: 4, period: 1000, start: ringTimes.start },
-        ...stripSteps(code, now),
-      ];
-      if (ring !== this.ring) {
-        for (const animation of this.steps) animation.cancel();
-        const moving = [...ring.querySelectorAll('.edge, .sheen'), ...root.querySelectorAll('.strip')];
-        this.steps = moving.map((element, i) => {
-          // Each edge shrinks in its quarter of the code's life (the first half of its iteration), clockwise from the top.
-          const gone = i % 2 ? 'scaleY(0)' : 'scaleX(0)';
-          const frames =
-            i < 4
-              ? [
-                  { transform: 'none' },
-                  { transform: 'none', offset: i / 8 },
-                  { transform: gone, offset: (i + 1) / 8 },
-                  { transform: gone },
-                ]
-              : { transform: i < 5 ? ['translateX(-37.5%)', 'translateX(62.5%)'] : ['none', 'translateY(-100%)'] };
-          return element.animate(frames, { fill: 'both', iterations: Infinity });
-        });
-        this.stepParts = moving.map((element) => element.closest('.ring, .countdown, .clock')!);
-        this.stepDurations = [];
-        this.sight ??= new IntersectionObserver((entries) => {
-          for (const { target, isIntersecting } of entries) this.inSight[isIntersecting ? 'add' : 'delete'](target);
-          this.ringCode = null;
-          this.requestUpdate();
-        });
-        this.sight.disconnect();
-        this.inSight.clear();
-        for (const part of root.querySelectorAll('.ring, .countdown, .clock')) this.sight.observe(part);
-      }
-      this.steps.forEach((animation, i) => {
-        const { count, period, start } = steps[i]!;
-        // The same from code to code, but for the ring of a code that lives longer or shorter.
-        if (this.stepDurations[i] !== count * period) {
-          animation.effect!.updateTiming({ duration: count * period, easing: `steps(${count})` });
-          this.stepDurations[i] = count * period;
-        }
-        // The document's timeline counts from the page's time origin, as performance.now() does: one write places
-        // a running animation on the grid (seeking and re-timing all ten cost a rotation 0.1 to 0.2 ms more).
-        if (this.inSight.has(this.stepParts[i]!)) animation.startTime = start;
-        else {
-          animation.pause();
-          animation.currentTime = now - start;
-        }
-      });
-    }
-    this.ring = ring;
-    this.ringCode = code;
-  }
-
-  private toggleDialog(): void {
-    const root = this.shadowRoot!;
-    const dialog = root.querySelector('dialog')!;
-    if (this.enlarged) {
-      dialog.showModal();
-      // On top where the Fullscreen API exists (not iPhone Safari, where the modal alone covers the viewport).
-      // A <dialog> may not go full screen itself; its sheet may. Refusals (no user gesture) change nothing.
-      root
-        .querySelector('.sheet')!
-        .requestFullscreen?.()
-        .catch(() => {});
-      document.addEventListener('fullscreenchange', this.onFullscreen);
-    } else {
-      dialog.close();
-      document.removeEventListener('fullscreenchange', this.onFullscreen);
-      if (root.fullscreenElement) document.exitFullscreen().catch(() => {});
-      // Back to the code's button, or, when the code has gone meanwhile, to the message's.
-      root.querySelector<HTMLElement>('.base button')?.focus();
-    }
-    announce<EnlargeDetail>(this, this.enlarged ? ENLARGE_EVENT : SHRINK_EVENT, {});
   }
 
   private language(): string {

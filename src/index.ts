@@ -4,7 +4,7 @@
  * (or the `dist/` bundle) registers the tag.
  */
 export { GymAccessQr } from './gym-access-qr.js';
-export { AccessState } from './internal/access-code-controller.js';
+export { AccessState } from './internal/access-state.js';
 export type { GymAccessQrStrings } from './internal/i18n.js';
 export type { ErrorCorrectionLevel } from './internal/qr.js';
 export type { RequestHeadersSource } from './internal/request.js';

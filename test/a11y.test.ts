@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
 import { errorResponse, freshCode, mount, stubFetch } from './helpers.js';
-import { until } from './server.js';
+import { until } from './backend.js';
 
 // Real timers throughout: axe schedules its own work (STYLE.md keeps it out of fake-timer suites).
 

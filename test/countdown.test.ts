@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
 import {
-  HOURS,
+  HOUR_STRIP,
   minutesLeft,
   ringSteps,
-  SECONDS_LEFT,
-  SIXTY,
+  SECONDS_LEFT_STRIP,
+  MINUTE_SECOND_STRIP,
   stripSteps,
   type CountdownCode,
   type Steps,
@@ -31,8 +31,8 @@ function expected(code: CountdownCode, t: number): string {
 function shown(code: CountdownCode, now: number, t: number): string {
   const [minutes, seconds, hours, clockMinutes, clockSeconds] = stripSteps(code, now);
   return (
-    `${showing(minutesLeft(code), minutes!, t)}:${showing(SECONDS_LEFT, seconds!, t)} ` +
-    `${showing(HOURS, hours!, t)}:${showing(SIXTY, clockMinutes!, t)}:${showing(SIXTY, clockSeconds!, t)}`
+    `${showing(minutesLeft(code), minutes!, t)}:${showing(SECONDS_LEFT_STRIP, seconds!, t)} ` +
+    `${showing(HOUR_STRIP, hours!, t)}:${showing(MINUTE_SECOND_STRIP, clockMinutes!, t)}:${showing(MINUTE_SECOND_STRIP, clockSeconds!, t)}`
   );
 }
 

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { GymAccessQr } from '../src/index.js';
-import { uniqueCustomer, until } from './server.js';
+import { uniqueCustomer, until } from './backend.js';
 import { shownText } from './helpers.js';
 
 // test/fixtures/csp.html carries the policy: default-src, script-src and style-src 'self',

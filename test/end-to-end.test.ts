@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
 import { COVER_LIMIT_MS } from '../src/internal/checkin-stream-controller.js';
 import { decodeShownQr, mount, record, setVisibility, visibleText } from './helpers.js';
-import { configure, openStreams, scan, uniqueCustomer, until, webhooksDelivered } from './server.js';
+import { configure, openStreams, scan, uniqueCustomer, until, webhooksDelivered } from './backend.js';
 
 /**
  * The whole path on the relay in front of the mock Open API: the element

@@ -5,18 +5,17 @@ import type { GymAccessQr } from '../src/index.js';
 import { qrImage } from '../src/internal/qr.js';
 import {
   decodeShownQr,
-  fakeClock,
   freshCode,
   errorResponse,
   mount,
   qrPathOf,
   record,
-  resetVisibility,
-  settleOn,
   shownText,
   stubFetch,
   visibleText,
+  fakeClockAndFetch,
 } from './helpers.js';
+import { until } from './backend.js';
 
 const CUSTOMER = '1234567';
 const ENDPOINT = '/api/customers/{customerId}/access-code';
@@ -66,8 +65,8 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
 
   beforeEach(() => {
     net = stubFetch(settle);
-    // The modal alone, as on iPhone Safari (no element fullscreen). Real fullscreen under the runner's
-    // headless Chromium takes the test page down with it; the Fullscreen API is tested with a stand-in below.
+    // The modal alone, as on iPhone Safari (no element fullscreen). The Fullscreen API is tested with a stand-in
+    // below, and for real, as far as focus goes, in the last suite.
     sinon.stub(Element.prototype, 'requestFullscreen').rejects(new TypeError('fullscreen is not available'));
   });
 
@@ -276,10 +275,8 @@ describe('<gym-access-qr> enlarged, by pointer and keyboard (real clock)', () =>
 });
 
 describe('<gym-access-qr> enlarged, over time (faked clock)', () => {
-  let clock: sinon.SinonFakeTimers;
-  let net: ReturnType<typeof stubFetch>;
+  const { clock, net, settle } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-  const settle = () => settleOn(clock);
 
   async function enlarged(attributes: Record<string, string> = {}) {
     el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT, ...attributes });
@@ -295,20 +292,13 @@ describe('<gym-access-qr> enlarged, over time (faked clock)', () => {
   const dialogText = () => shownText(parts(el!).dialog);
 
   beforeEach(() => {
-    clock = fakeClock();
-    net = stubFetch(settle);
     // The earlier suites' real input leaves the page a few seconds of user activation, which would let the
     // browser really go full screen here: the modal alone, as on iPhone Safari.
     sinon.stub(Element.prototype, 'requestFullscreen').rejects(new TypeError('fullscreen is not available'));
   });
 
   afterEach(() => {
-    el?.remove();
-    el = undefined;
-    resetVisibility();
     delete (navigator as { wakeLock?: unknown }).wakeLock;
-    sinon.restore();
-    clock.uninstall();
   });
 
   it('keeps rotating inside the view, swapping codes in one render', async () => {
@@ -481,5 +471,102 @@ describe('<gym-access-qr> enlarged, with the Fullscreen API', () => {
     await settle();
     expect(parts(el!).dialog.open).to.equal(true);
     expect(parts(el!).dialog.matches(':modal')).to.equal(true);
+  });
+});
+
+describe('<gym-access-qr> enlarged in real full screen, focus on close', () => {
+  let net: ReturnType<typeof stubFetch>;
+  let el: GymAccessQr | undefined;
+  let shrinks: Event[];
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  /**
+   * Chromium grants full screen to a key press in the tab in front; the runner's other tabs are really hidden (the
+   * helpers only make them report `visible`) and are refused it. Where it is refused, the modal alone is tested.
+   */
+  const grantsFullscreen = () =>
+    navigator.userAgent.includes('Chrome/') &&
+    Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!.get!.call(document) === 'visible';
+
+  beforeEach(() => {
+    net = stubFetch(settle);
+  });
+
+  afterEach(async () => {
+    if (document.fullscreenElement) await document.exitFullscreen().catch(() => {});
+    el?.remove();
+    el = undefined;
+    sinon.restore();
+  });
+
+  /** Opens the view with Enter on the code, as a keyboard user does; resolves to whether it went full screen. */
+  async function openWithKeyboard(): Promise<boolean> {
+    el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+    await settle();
+    await net.last.respond(freshCode(CODE_A));
+    // Real clock and real input here: a loaded machine may take a little longer than settle() to show the code.
+    await until(() => parts(el!).enlarge !== null, 5_000, 'the code');
+    shrinks = record(el, 'gym-access-qr-shrink');
+    const request = sinon.spy(Element.prototype, 'requestFullscreen');
+    parts(el).enlarge!.focus();
+    await sendKeys({ press: 'Enter' });
+    await rendered(el);
+    expect(parts(el).dialog.open).to.equal(true);
+    expect(request.callCount).to.equal(1);
+    const granted = await (request.firstCall.returnValue as Promise<void>).then(
+      () => true,
+      () => false,
+    );
+    if (grantsFullscreen()) expect(granted, 'Chromium put the view full screen').to.equal(true);
+    if (granted) expect(el.shadowRoot!.fullscreenElement?.classList.contains('sheet')).to.equal(true);
+    expect(parts(el).focused()?.className, 'focus is in the view').to.equal('close');
+    return granted;
+  }
+
+  /** Waits (real clock) until the view has closed and the page has left full screen, and a little longer. */
+  async function closed(granted: boolean) {
+    await until(() => shrinks.length > 0, 5_000, 'the view to close');
+    if (granted) await until(() => document.fullscreenElement === null, 5_000, 'leaving full screen');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await rendered(el!);
+  }
+
+  it('gives focus back to the code after Escape', async () => {
+    const granted = await openWithKeyboard();
+    await sendKeys({ press: 'Escape' });
+    await closed(granted);
+    expect(parts(el!).dialog.open).to.equal(false);
+    // Compared by name: a failed comparison of <body> with the element stalls the runner's report.
+    expect(document.activeElement?.localName, 'focus is in the element, not on the page body').to.equal(
+      'gym-access-qr',
+    );
+    expect(parts(el!).focused()?.className, 'focus is on the code').to.equal('enlarge');
+  });
+
+  it('gives focus back to the code when full screen is left another way (a system gesture)', async () => {
+    const granted = await openWithKeyboard();
+    // What the browser does on a system gesture; where nothing went full screen, the view is closed as by Escape.
+    if (granted) await document.exitFullscreen();
+    else await sendKeys({ press: 'Escape' });
+    await closed(granted);
+    expect(parts(el!).dialog.open).to.equal(false);
+    // Compared by name: a failed comparison of <body> with the element stalls the runner's report.
+    expect(document.activeElement?.localName, 'focus is in the element, not on the page body').to.equal(
+      'gym-access-qr',
+    );
+    expect(parts(el!).focused()?.className, 'focus is on the code').to.equal('enlarge');
+  });
+
+  it('gives focus back to the code after the close button', async () => {
+    const granted = await openWithKeyboard();
+    await sendKeys({ press: 'Enter' });
+    await closed(granted);
+    expect(parts(el!).dialog.open).to.equal(false);
+    // Compared by name: a failed comparison of <body> with the element stalls the runner's report.
+    expect(document.activeElement?.localName, 'focus is in the element, not on the page body').to.equal(
+      'gym-access-qr',
+    );
+    expect(parts(el!).focused()?.className, 'focus is on the code').to.equal('enlarge');
   });
 });

@@ -146,6 +146,47 @@ export function stubFetch(settle: () => Promise<void>) {
   };
 }
 
+/** A stand-in that forwards every read to what `current()` holds in the running test. */
+function forwardTo<T extends object>(current: () => T): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const target = current();
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    set: (_, key, value) => Reflect.set(current(), key, value),
+  });
+}
+
+/**
+ * The faked clock ({@link fakeClock}) and the hand-answered fetch ({@link stubFetch}) that most element suites run
+ * under, set up before each test of the suite that calls this. After each test, every `<gym-access-qr>` is removed
+ * (while the clock is still faked, so its timers go with it), the page is visible again, every stub is restored and
+ * the clock put back. `clock` and `net` stand for the running test's clock and fetch stub.
+ */
+export function fakeClockAndFetch() {
+  let clock: sinon.SinonFakeTimers | undefined;
+  let net: ReturnType<typeof stubFetch> | undefined;
+  const settle = () => settleOn(clock!);
+  beforeEach(() => {
+    clock = fakeClock();
+    net = stubFetch(settle);
+  });
+  afterEach(() => {
+    for (const el of document.querySelectorAll('gym-access-qr')) el.remove();
+    resetVisibility();
+    sinon.restore();
+    clock?.uninstall();
+    clock = net = undefined;
+  });
+  return {
+    clock: forwardTo(() => clock!),
+    net: forwardTo(() => net!),
+    /** Lets fetch, body reads and renders finish without moving the faked clock. */
+    settle,
+  };
+}
+
 export async function mount(
   attributes: Record<string, string>,
   parent: HTMLElement = document.body,

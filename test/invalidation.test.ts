@@ -3,16 +3,14 @@ import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
 import {
   eventStreamResponse,
-  fakeClock,
   freshCode,
   mount,
   qrPathOf,
   record,
-  settleOn,
   setVisibility,
-  stubFetch,
   visibleText,
   type FetchCall,
+  fakeClockAndFetch,
 } from './helpers.js';
 
 const CUSTOMER = '1234567';
@@ -34,14 +32,11 @@ function message(body: unknown, id?: string): string {
 }
 
 describe('<gym-access-qr> check-ins', () => {
-  let clock: sinon.SinonFakeTimers;
-  let net: ReturnType<typeof stubFetch>;
+  const { clock, net, settle } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
   /** The bodies the test is writing, by the stream request they answer. */
   let bodies: Map<FetchCall, ReturnType<typeof eventStreamResponse>>;
 
-  /** Lets fetch, body reads and renders finish without moving the clock. */
-  const settle = () => settleOn(clock);
   const isStream = (call: FetchCall) => new URL(call.url).pathname.endsWith('/events');
   const codeRequests = () => net.calls.filter((call) => !isStream(call));
   const streamRequests = () => net.calls.filter(isStream);
@@ -74,16 +69,7 @@ describe('<gym-access-qr> check-ins', () => {
   }
 
   beforeEach(() => {
-    clock = fakeClock();
-    net = stubFetch(settle);
     bodies = new Map();
-  });
-
-  afterEach(() => {
-    el?.remove();
-    el = undefined;
-    sinon.restore();
-    clock.uninstall();
   });
 
   describe('invalidate()', () => {

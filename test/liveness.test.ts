@@ -11,12 +11,12 @@ import {
   iso,
   localTime,
   mount,
-  resetVisibility,
   settleOn,
   shownText,
   stubFetch,
+  fakeClockAndFetch,
 } from './helpers.js';
-import { until } from './server.js';
+import { until } from './backend.js';
 
 const CUSTOMER = '1234567';
 const ENDPOINT = '/api/customers/{customerId}/access-code';
@@ -38,23 +38,8 @@ function said(el: GymAccessQr): string {
 }
 
 describe('<gym-access-qr> liveness cue (faked clock)', () => {
-  let clock: sinon.SinonFakeTimers;
-  let net: ReturnType<typeof stubFetch>;
+  const { clock, net, settle } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-  const settle = () => settleOn(clock);
-
-  beforeEach(() => {
-    clock = fakeClock();
-    net = stubFetch(settle);
-  });
-
-  afterEach(() => {
-    el?.remove();
-    el = undefined;
-    resetVisibility();
-    sinon.restore();
-    clock.uninstall();
-  });
 
   it("shows the time on the server's clock (its Date header) under the code, ticking once a second", async () => {
     el = await mount({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
@@ -220,23 +205,8 @@ describe('<gym-access-qr> liveness cue with reduced motion', () => {
 });
 
 describe('<gym-access-qr> announcements (faked clock)', () => {
-  let clock: sinon.SinonFakeTimers;
-  let net: ReturnType<typeof stubFetch>;
+  const { clock, net, settle } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-  const settle = () => settleOn(clock);
-
-  beforeEach(() => {
-    clock = fakeClock();
-    net = stubFetch(settle);
-  });
-
-  afterEach(() => {
-    el?.remove();
-    el = undefined;
-    resetVisibility();
-    sinon.restore();
-    clock.uninstall();
-  });
 
   /** Counts every change inside the live regions (text or nodes). */
   function watch(target: GymAccessQr) {

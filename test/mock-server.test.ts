@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { configure, magicline, post, scan, uniqueCustomer, until } from './server.js';
+import { configure, magicline, post, scan, uniqueCustomer, until } from './backend.js';
 
 /**
  * The mock Magicline Open API (reached directly under /magicline/), its gate,

@@ -1,7 +1,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { GymAccessQr } from '../src/index.js';
 import { decodeShownQr, mount, record } from './helpers.js';
-import { openStreams, post, uniqueCustomer, until } from './server.js';
+import { openStreams, post, uniqueCustomer, until } from './backend.js';
 
 /**
  * The element on the package's relay (in front of the mock Open API): codes

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { stringsFor } from '../src/internal/i18n.js';
-import { announcement, statusMessage, type StatusInput } from '../src/internal/status.js';
+import { liveRegionText, statusMessage, type StatusInput } from '../src/internal/status.js';
 
 const en = stringsFor('en');
 const de = stringsFor('de');
@@ -65,32 +65,32 @@ describe('statusMessage', () => {
   });
 });
 
-describe('announcement', () => {
+describe('liveRegionText', () => {
   it("announces a new code, expiry, check-in, errors and retries, in the page's language", () => {
-    expect(announcement(input({ state: 'active' }), true, en)).to.equal('New check-in code shown.');
-    expect(announcement(input({ state: 'active' }), true, de)).to.equal('Neuer Check-in-Code angezeigt.');
-    expect(announcement(input({ state: 'expired', busy: true }), false, en)).to.equal(
+    expect(liveRegionText(input({ state: 'active' }), true, en)).to.equal('New check-in code shown.');
+    expect(liveRegionText(input({ state: 'active' }), true, de)).to.equal('Neuer Check-in-Code angezeigt.');
+    expect(liveRegionText(input({ state: 'expired', busy: true }), false, en)).to.equal(
       'This code has expired. Getting a new one…',
     );
     expect(
-      announcement(input({ state: 'invalidated', invalidation: { reason: 'checkin', at: 'x' } }), false, de),
+      liveRegionText(input({ state: 'invalidated', invalidation: { reason: 'checkin', at: 'x' } }), false, de),
     ).to.equal('Du bist eingecheckt. Viel Spaß beim Training!');
     expect(
-      announcement(input({ state: 'loading', error: { kind: 'timeout', retryInMs: 1, message: 'x' } }), false, en),
+      liveRegionText(input({ state: 'loading', error: { kind: 'timeout', retryInMs: 1, message: 'x' } }), false, en),
     ).to.equal('No connection. Trying again…');
     expect(
-      announcement(input({ state: 'error', error: { kind: 'forbidden', retryInMs: null, message: 'x' } }), false, en),
+      liveRegionText(input({ state: 'error', error: { kind: 'forbidden', retryInMs: null, message: 'x' } }), false, en),
     ).to.equal('This check-in code is not available for your account.');
   });
 
   it('stays quiet while idle and while the first code loads', () => {
-    expect(announcement(input({ state: 'idle' }), false, en)).to.equal('');
-    expect(announcement(input({ state: 'loading', busy: true }), false, en)).to.equal('');
+    expect(liveRegionText(input({ state: 'idle' }), false, en)).to.equal('');
+    expect(liveRegionText(input({ state: 'loading', busy: true }), false, en)).to.equal('');
   });
 
   it('keeps announcing a shown code while a retry runs behind it (failures behind a valid code are silent)', () => {
     expect(
-      announcement(input({ state: 'active', error: { kind: 'network', retryInMs: 1, message: 'x' } }), true, en),
+      liveRegionText(input({ state: 'active', error: { kind: 'network', retryInMs: 1, message: 'x' } }), true, en),
     ).to.equal('New check-in code shown.');
   });
 });

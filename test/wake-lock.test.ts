@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
-import { fakeClock, settleOn, freshCode, mount, setVisibility, stubFetch } from './helpers.js';
+import { fakeClockAndFetch, freshCode, mount, setVisibility } from './helpers.js';
 
 /** navigator.wakeLock as the test sees it: requests granted (or refused) at once, locks tracked. */
 function fakeWakeLock({ refuse = false } = {}) {
@@ -23,24 +23,11 @@ function fakeWakeLock({ refuse = false } = {}) {
 }
 
 describe('<gym-access-qr keep-awake>', () => {
-  let clock: sinon.SinonFakeTimers;
-  let net: ReturnType<typeof stubFetch>;
+  const { clock, net, settle } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
 
-  /** Lets fetch, body reads and renders finish without moving the clock. */
-  const settle = () => settleOn(clock);
-
-  beforeEach(() => {
-    clock = fakeClock();
-    net = stubFetch(settle);
-  });
-
   afterEach(() => {
-    el?.remove();
-    el = undefined;
     delete (navigator as { wakeLock?: unknown }).wakeLock;
-    sinon.restore();
-    clock.uninstall();
   });
 
   it('holds a lock only while a valid code is shown, and lets go when it expires, on removal and when turned off', async () => {

@@ -1,18 +1,12 @@
-// `vite build --config examples/react/vite.config.ts` (from the repository root): the React 19
-// example, built with the root's node_modules. `gym-access-qr/define.js` points at the sources,
-// so the example needs no build of the package; in an app it comes from node_modules.
-import { fileURLToPath } from 'node:url';
+// The React 19 example as an app builds it: `npm install && npm run build` in this folder.
+// gym-access-qr comes from node_modules (here a link to the package two folders up, which
+// must be built first: `npm run build` at the root).
 import { defineConfig } from 'vite';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
 export default defineConfig({
-  root: here('.'),
   base: './',
-  resolve: {
-    alias: [{ find: /^gym-access-qr\/define\.js$/, replacement: here('../../src/define.ts') }],
-  },
+  // Vite 8 compiles JSX with oxc: React 19's automatic runtime, no plugin needed.
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
-  build: { outDir: here('dist'), emptyOutDir: true, target: 'es2022' },
+  build: { target: 'es2022' },
   logLevel: 'warn',
 });

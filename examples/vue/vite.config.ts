@@ -1,14 +1,10 @@
-// `vite build --config examples/vue/vite.config.ts` (from the repository root): the Vue 3
-// example, built with the root's node_modules. `gym-access-qr` points at the sources, so the
-// example needs no build of the package; in an app it comes from node_modules.
-import { fileURLToPath } from 'node:url';
+// The Vue 3 example as an app builds it: `npm install && npm run build` in this folder.
+// gym-access-qr comes from node_modules (here a link to the package two folders up, which
+// must be built first: `npm run build` at the root).
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
 export default defineConfig({
-  root: here('.'),
   base: './',
   plugins: [
     vue({
@@ -16,17 +12,11 @@ export default defineConfig({
       template: { compilerOptions: { isCustomElement: (tag) => tag === 'gym-access-qr' } },
     }),
   ],
-  resolve: {
-    alias: [
-      { find: /^gym-access-qr\/define\.js$/, replacement: here('../../src/define.ts') },
-      { find: /^gym-access-qr$/, replacement: here('../../src/index.ts') },
-    ],
-  },
   define: {
     __VUE_OPTIONS_API__: 'false',
     __VUE_PROD_DEVTOOLS__: 'false',
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
   },
-  build: { outDir: here('dist'), emptyOutDir: true, target: 'es2022' },
+  build: { target: 'es2022' },
   logLevel: 'warn',
 });

@@ -7,6 +7,9 @@
  * Times are `performance.now()` milliseconds.
  */
 
+/** The ring's last seconds in the warning colour: only a late code shows it (docs/performance.md#warning-at-four). */
+export const ENDING_MS = 4_000;
+
 /** What the countdown needs to know about the shown code. */
 export interface CountdownCode {
   /** When its request was sent: the start of its lifetime. */
@@ -28,10 +31,10 @@ export interface Steps {
 const values = (count: number, down?: boolean): string =>
   Array.from({ length: count }, (_, i) => String(down ? count - 1 - i : i).padStart(2, '0')).join('\n');
 
-/** The strips' values, one per line: seconds and minutes of the clock, its hours, the countdown's seconds. */
-export const SIXTY = values(60);
-export const HOURS = values(24);
-export const SECONDS_LEFT = values(60, true);
+/** The strips' values, one per line: the clock's minutes and seconds, its hours, the countdown's seconds. */
+export const MINUTE_SECOND_STRIP = values(60);
+export const HOUR_STRIP = values(24);
+export const SECONDS_LEFT_STRIP = values(60, true);
 
 /** The whole seconds a code has left at `now`, as the countdown, the ring and the code's label show them. */
 export function secondsLeft({ deadline }: Pick<CountdownCode, 'deadline'>, now: number): number {
@@ -79,4 +82,50 @@ export function stripSteps(code: CountdownCode, now: number): Steps[] {
     { count: 60, period: 60_000, start: second - minutes * 1000 },
     { count: 60, period: 1000, start: second - seconds * 1000 },
   ];
+}
+
+/** Every step runs forever and holds its value between steps; `easing` is `steps(count)`. */
+export const STEP_TIMING = { fill: 'both', iterations: Infinity } as const;
+
+/**
+ * The ring's four edges, clockwise from the top: each shrinks in its quarter
+ * of the code's life, which is the first half of its iteration (see
+ * {@link countdownSteps}).
+ */
+export const EDGE_KEYFRAMES: Keyframe[][] = [0, 1, 2, 3].map((i) => {
+  const gone = i % 2 ? 'scaleY(0)' : 'scaleX(0)';
+  return [
+    { transform: 'none' },
+    { transform: 'none', offset: i / 8 },
+    { transform: gone, offset: (i + 1) / 8 },
+    { transform: gone },
+  ];
+});
+
+/** The sheen crosses the ring a quarter of the way each second. */
+export const SHEEN_KEYFRAMES: PropertyIndexedKeyframes = { transform: ['translateX(-37.5%)', 'translateX(62.5%)'] };
+
+/** A strip moves up one value a step. */
+export const STRIP_KEYFRAMES: PropertyIndexedKeyframes = { transform: ['none', 'translateY(-100%)'] };
+
+/** The keyframes of everything that moves, in the order of {@link countdownSteps}. */
+export const COUNTDOWN_KEYFRAMES: (Keyframe[] | PropertyIndexedKeyframes)[] = [
+  ...EDGE_KEYFRAMES,
+  SHEEN_KEYFRAMES,
+  ...Array<PropertyIndexedKeyframes>(5).fill(STRIP_KEYFRAMES),
+];
+
+/** How many steps the sheen takes across the ring: one a second. */
+const SHEEN_STEPS = 4;
+
+/**
+ * The timing of everything that moves: the ring's four edges, the sheen, then
+ * the five strips of {@link stripSteps}.
+ */
+export function countdownSteps(code: CountdownCode, now: number): Steps[] {
+  const ring = ringSteps(code);
+  // Each edge's iteration is twice the code's life, the second half held empty: an animation that never ends
+  // leaves Chromium no end to wake up for (docs/performance.md#never-ending).
+  const edge = { ...ring, count: ring.count * 2 };
+  return [edge, edge, edge, edge, { count: SHEEN_STEPS, period: 1000, start: ring.start }, ...stripSteps(code, now)];
 }

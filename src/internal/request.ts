@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../events.js';
+import type { ErrorDetail, ErrorKind } from '../events.js';
 import { parseAccessCode, type AccessCode } from './access-code.js';
 import { REQUEST_TIMEOUT_MS, retryAfterDelay } from './schedule.js';
 
@@ -18,6 +18,20 @@ export class AccessCodeError extends Error {
   ) {
     super(message);
   }
+}
+
+const RETRIED: ReadonlySet<ErrorKind> = new Set(['network', 'timeout', 'invalid-response', 'rate-limited']);
+
+/** Whether the element tries again by itself after this failure (with backoff, or after `Retry-After`). */
+export function isRetried(error: AccessCodeError): boolean {
+  return RETRIED.has(error.kind) || (error.kind === 'http' && (error.status ?? 0) >= 500);
+}
+
+/** The `gym-access-qr-error` detail for a failure; `retryInMs` is `null` when nothing is retried by itself. */
+export function errorDetail(error: AccessCodeError, retryInMs: number | null): ErrorDetail {
+  const detail: ErrorDetail = { kind: error.kind, retryInMs, message: error.message };
+  if (error.status !== undefined) detail.status = error.status;
+  return detail;
 }
 
 export interface AccessCodeRequest {

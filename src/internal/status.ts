@@ -1,5 +1,5 @@
 import type { ErrorDetail, InvalidatedDetail } from '../events.js';
-import type { AccessState } from './access-code-controller.js';
+import type { AccessState } from './access-state.js';
 import type { GymAccessQrStrings } from './i18n.js';
 
 /** What the element knows about where it stands, without the code itself. */
@@ -60,7 +60,7 @@ export function statusMessage(
  * check-in, an error, a retry. Empty while nothing worth saying happened
  * (idle, the first request). Never the countdown; never the content.
  */
-export function announcement(status: StatusInput, hasCode: boolean, strings: GymAccessQrStrings): string {
+export function liveRegionText(status: StatusInput, hasCode: boolean, strings: GymAccessQrStrings): string {
   if (hasCode) return strings.codeShown;
   if (status.state === 'idle' || (status.state === 'loading' && !status.error)) return '';
   return statusMessage(status, strings).text;

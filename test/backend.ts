@@ -1,4 +1,7 @@
-/** Helpers for tests against the real backend the test runner serves: the relay in front of the mock Open API. */
+/**
+ * Helpers for browser tests against the backend the test runner serves: the relay in front of the mock Open API.
+ * (The relay's own Node tests are in test/server/.)
+ */
 
 /** A customer id no other test uses, so tests in parallel tabs do not share codes or settings. */
 export function uniqueCustomer(): string {
