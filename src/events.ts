@@ -69,9 +69,6 @@ export function dispatchWhenRendered<T>(
   });
 }
 
-// The former name, kept so existing imports still build; dispatchWhenRendered says what it does.
-export { dispatchWhenRendered as announce };
-
 declare global {
   interface GlobalEventHandlersEventMap {
     'gym-access-qr-refresh': GymAccessQrRefreshEvent;

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { GymCheckinFeed } from '../src/feed/index.js';
 import { eventStreamResponse, stubFetch } from './helpers.js';
 import { feedCheckin, feedMessage, mountFeed } from './feed-helpers.js';
-import { until } from './server.js';
+import { until } from './backend.js';
 
 // Real timers throughout: axe schedules its own work (STYLE.md keeps it out of fake-timer suites).
 

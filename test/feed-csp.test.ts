@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { GymCheckinFeed } from '../src/feed/index.js';
-import { scan, uniqueCustomer, until, webhooksDelivered } from './server.js';
+import { scan, uniqueCustomer, until, webhooksDelivered } from './backend.js';
 
 // test/fixtures/feed-csp.html carries the member element's policy: default-src, script-src and style-src 'self',
 // require-trusted-types-for 'script', trusted-types lit-html.

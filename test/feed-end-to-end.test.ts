@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { GymCheckinFeed } from '../src/feed/index.js';
 import { record } from './helpers.js';
 import { mountFeed, seen } from './feed-helpers.js';
-import { scan, uniqueCustomer, until, webhooksDelivered } from './server.js';
+import { scan, uniqueCustomer, until, webhooksDelivered } from './backend.js';
 
 /**
  * Checks the customer in at the gate with their current code from the demo's relay (the demo has no sign-in).

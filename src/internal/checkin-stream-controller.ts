@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { announce, ERROR_EVENT, type ErrorDetail } from '../events.js';
+import { dispatchWhenRendered, ERROR_EVENT, type ErrorDetail } from '../events.js';
 import { checkinFromMessage, type Checkin } from './checkin.js';
 import { credentialsOf, isCustomerId, resolveEndpoint } from './config.js';
 import { EventStream } from './event-stream.js';
@@ -156,7 +156,7 @@ export class CheckinStreamController implements ReactiveController {
   }
 
   #report(detail: ErrorDetail): void {
-    announce<ErrorDetail>(this.#host, ERROR_EVENT, detail);
+    dispatchWhenRendered<ErrorDetail>(this.#host, ERROR_EVENT, detail);
   }
 
   /** Ends the cover; returns whether there was one. */
