@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { jwtVerify } from 'jose';
-import { customerKey } from './state.js';
+import { customerKey, isCustomerId } from '../internal/customer-id.js';
 
 /**
  * What an `authorize` callback answers: `'allow'`, `'unauthorized'` (401: no
@@ -52,7 +52,7 @@ export function jwtAuthorizer(options: JwtAuthorizerOptions): Authorize {
     } catch {
       return 'unauthorized';
     }
-    if (typeof sub !== 'string' || !/^[0-9]{1,19}$/.test(sub)) return 'forbidden';
+    if (typeof sub !== 'string' || !isCustomerId(sub)) return 'forbidden';
     return customerKey(sub) === customerKey(customerId) ? 'allow' : 'forbidden';
   };
 }

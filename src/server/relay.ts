@@ -1,14 +1,21 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { IncomingMessage, Server } from 'node:http';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
+import { isCustomerId } from '../internal/customer-id.js';
 import type { Authorization, Authorize } from './authorize.js';
+import { codeResponse, createCodeService } from './code-service.js';
 import { describeError, jsonLogger, type RelayLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
+import { createNodeAdapter, type NodeHandler } from './node-adapter.js';
 import { createRedisState } from './redis-state.js';
-import { compareEventIds, customerKey, isEventId, type CheckinMessage, type SharedState } from './state.js';
-import { fetchAccessCode, type UpstreamResult } from './upstream.js';
+import { customerKey, isEventId, type SharedState } from './state.js';
+import { createStreamHub } from './stream-hub.js';
 import { entityIdDigits, isCheckin, readBody, secretsEqual } from './webhook.js';
+
+export { REUSE_MIN_REMAINING_MS } from './code-service.js';
+export { readyFrame, sseFrame } from './stream-hub.js';
+export type { NodeHandler } from './node-adapter.js';
 
 export interface RelayOptions {
   /** The Open API's base URL, e.g. `https://<tenant>.open-api.magicline.com` (a path prefix is kept). */
@@ -38,9 +45,6 @@ export interface RelayOptions {
   fetch?: typeof fetch;
 }
 
-/** A Node request listener that hands anything but the relay's routes to `next` (404 without one). */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
-
 export interface Relay {
   /** The web-standard handler: Node via `nodeHandler`/`listen`, or Deno, Bun, Workers directly. */
   fetch(request: Request, env?: { incoming?: IncomingMessage }): Promise<Response>;
@@ -54,19 +58,8 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** A code is handed out again only while it has at least this long left on Magicline's clock. */
-export const REUSE_MIN_REMAINING_MS = 10_000;
-const CUSTOMER_ID = /^[0-9]{1,19}$/;
 const RELAY_PATH = /^\/(?:healthz|webhooks\/magicline|v1\/customers\/[^/]+\/(?:access-code|events))\/?$/;
 const NO_STORE = { 'Cache-Control': 'no-store' };
-
-type Outcome =
-  | { kind: 'code'; body: string; dateMs: number }
-  | { kind: 'limited'; retryAfterMs: number }
-  | Exclude<UpstreamResult, { kind: 'ok' }>;
-interface Flight {
-  promise: Promise<Outcome>;
-}
 
 /**
  * The partner relay: the element's access-code and check-in routes, the
@@ -95,8 +88,6 @@ export function createRelay(options: RelayOptions): Relay {
     if (typeof options[name] !== 'string' || !options[name]) throw new TypeError(`createRelay: ${name} is required`);
   }
   const logger = options.logger ?? jsonLogger;
-  const limit = options.upstreamLimitPerMinute ?? 1000;
-  const keepAliveMs = options.keepAliveMs ?? 15_000;
   const ownsState = !options.state;
   const state =
     options.state ??
@@ -109,29 +100,30 @@ export function createRelay(options: RelayOptions): Relay {
       : createMemoryState(options.replayWindowMs ? { replayWindowMs: options.replayWindowMs } : {}));
   const allowed = new Set(options.allowedOrigins ?? []);
   const upstreamAbort = new AbortController();
-  const upstream = {
-    baseUrl: options.magiclineBaseUrl,
-    apiKey: options.magiclineApiKey,
-    ...(options.upstreamTimeoutMs ? { timeoutMs: options.upstreamTimeoutMs } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    signal: upstreamAbort.signal,
-  };
-
-  const inflight = new Map<string, Flight>();
-  /** Open streams by customer key: each a listener and the function that ends it. */
-  const streams = new Map<string, Set<{ deliver: (message: CheckinMessage) => void; end: () => void }>>();
+  const codes = createCodeService({
+    state,
+    logger,
+    limitPerMinute: options.upstreamLimitPerMinute ?? 1000,
+    upstream: {
+      baseUrl: options.magiclineBaseUrl,
+      apiKey: options.magiclineApiKey,
+      ...(options.upstreamTimeoutMs ? { timeoutMs: options.upstreamTimeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      signal: upstreamAbort.signal,
+    },
+  });
+  const hub = createStreamHub({ state, logger, keepAliveMs: options.keepAliveMs ?? 15_000 });
   const deliveries = new Set<Promise<void>>();
-  const servers = new Set<Server>();
   let closed = false;
 
   const unsubscribe = state.subscribe((message) => {
     // A check-in makes a code being fetched for that customer suspect: later requests start afresh.
-    inflight.delete(message.customerKey);
-    for (const stream of streams.get(message.customerKey) ?? []) stream.deliver(message);
+    codes.forget(message.customerKey);
+    hub.deliver(message);
   });
   const unwatch = state.onAvailability((available) => {
     // Without fan-out a stream would silently miss check-ins: end them, so clients reconnect (and hear 503).
-    if (!available) endAllStreams();
+    if (!available) hub.endAll();
   });
 
   const app = new Hono();
@@ -151,7 +143,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   const authorizeMember: MiddlewareHandler = async (c, next) => {
     const customerId = c.req.param('customerId') ?? '';
-    if (!CUSTOMER_ID.test(customerId)) return c.json({ error: 'customerId must be 1 to 19 digits' }, 400, NO_STORE);
+    if (!isCustomerId(customerId)) return c.json({ error: 'customerId must be 1 to 19 digits' }, 400, NO_STORE);
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     const answer: Authorization | unknown = await options.authorize(
       c.req.raw,
@@ -165,22 +157,9 @@ export function createRelay(options: RelayOptions): Relay {
 
   app.use('/v1/customers/:customerId/*', memberCors, authorizeMember);
 
-  app.get('/v1/customers/:customerId/access-code', async (c) => {
-    const key = customerKey(c.req.param('customerId'));
-    let flight = inflight.get(key);
-    if (!flight) {
-      const current: Flight = { promise: obtainCode(key, () => inflight.get(key) === current) };
-      flight = current;
-      inflight.set(key, current);
-      void current.promise
-        .finally(() => {
-          if (inflight.get(key) === current) inflight.delete(key);
-        })
-        // Every waiter gets the rejection through its own await (a 500); this copy needs no handler.
-        .catch(() => {});
-    }
-    return answerCode(c, await flight.promise);
-  });
+  app.get('/v1/customers/:customerId/access-code', async (c) =>
+    codeResponse(await codes.obtain(customerKey(c.req.param('customerId'))), logger),
+  );
 
   app.get('/v1/customers/:customerId/events', (c) => {
     if (closed || !state.available)
@@ -188,7 +167,7 @@ export function createRelay(options: RelayOptions): Relay {
     const key = customerKey(c.req.param('customerId'));
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
     const response = streamSSE(c, (stream) =>
-      serveStream(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal),
+      hub.serve(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal),
     );
     const headers = {
       'Cache-Control': 'no-store',
@@ -238,152 +217,11 @@ export function createRelay(options: RelayOptions): Relay {
     try {
       // Drop the cached code first: by the time the member's screen hears of the check-in, a new request fetches afresh.
       await state.dropCode(key);
-      inflight.delete(key);
+      codes.forget(key);
       await state.publish(key, text);
     } catch (error) {
       logger.error('check-in not relayed', { error: describeError(error) });
     }
-  }
-
-  async function obtainCode(key: string, stillCurrent: () => boolean): Promise<Outcome> {
-    const cached = await state.getCode(key);
-    if (cached) {
-      const magiclineNow = cached.upstreamDateMs + cached.ageMs;
-      if (cached.expiresAtMs - magiclineNow >= REUSE_MIN_REMAINING_MS)
-        return { kind: 'code', body: cached.body, dateMs: magiclineNow };
-    }
-    const slot = await state.takeUpstreamSlot(limit);
-    if (!slot.ok) {
-      logger.warn('upstream limit reached', { limitPerMinute: limit });
-      return { kind: 'limited', retryAfterMs: slot.retryAfterMs };
-    }
-    const result = await fetchAccessCode(upstream, key);
-    if (result.kind !== 'ok') return result;
-    const ttlMs = result.expiresAtMs === null ? 0 : result.expiresAtMs - result.dateMs - REUSE_MIN_REMAINING_MS;
-    // A check-in during the call may have used the code: answer it, but do not keep it.
-    if (ttlMs > 0 && stillCurrent() && !closed) {
-      await state
-        .putCode(key, { body: result.body, expiresAtMs: result.expiresAtMs!, upstreamDateMs: result.dateMs }, ttlMs)
-        .catch((error: unknown) => {
-          logger.warn('code not cached', { error: describeError(error) });
-        });
-    }
-    return { kind: 'code', body: result.body, dateMs: result.dateMs };
-  }
-
-  function answerCode(c: Context, outcome: Outcome): Response {
-    switch (outcome.kind) {
-      case 'code':
-        return c.body(outcome.body, 200, {
-          ...NO_STORE,
-          'Content-Type': 'application/json',
-          Date: new Date(outcome.dateMs).toUTCString(),
-        });
-      case 'limited':
-        return c.json({ error: 'too many requests to Magicline, try again shortly' }, 429, {
-          ...NO_STORE,
-          'Retry-After': String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))),
-        });
-      case 'rate-limited':
-        return c.json({ error: 'Magicline rate limit reached' }, 429, {
-          ...NO_STORE,
-          ...(outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {}),
-        });
-      case 'not-found':
-        return c.json({ error: 'customer not found' }, 404, NO_STORE);
-      case 'refused':
-        logger.error('Magicline refused the API key: check MAGICLINE_API_KEY and its CUSTOMER_READ scope', {
-          status: outcome.status,
-        });
-        return c.json({ error: 'Magicline refused the relay' }, 502, NO_STORE);
-      case 'bad-gateway':
-        logger.warn('Magicline answered badly', { status: outcome.status });
-        return c.json({ error: 'Magicline answered badly' }, 502, NO_STORE);
-      case 'unreachable':
-        logger.warn('Magicline unreachable', { reason: outcome.reason });
-        return c.json({ error: 'Magicline unreachable' }, 503, NO_STORE);
-      case 'timeout':
-        logger.warn('Magicline did not answer in time');
-        return c.json({ error: 'Magicline did not answer in time' }, 504, NO_STORE);
-    }
-  }
-
-  async function serveStream(
-    stream: {
-      write(text: string): Promise<unknown>;
-      onAbort(listener: () => void): void;
-      aborted: boolean;
-      closed: boolean;
-    },
-    key: string,
-    lastId: string,
-    signal: AbortSignal,
-  ): Promise<void> {
-    let ended!: () => void;
-    const done = new Promise<void>((resolve) => (ended = resolve));
-    let live = false;
-    let lastSent = lastId;
-    const early: CheckinMessage[] = [];
-    const write = (text: string) => {
-      void stream.write(text);
-    };
-    const entry = {
-      deliver(message: CheckinMessage) {
-        if (!live) early.push(message);
-        else if (!lastSent || compareEventIds(message.id, lastSent) > 0) {
-          lastSent = message.id;
-          write(sseFrame(message));
-        }
-      },
-      end: () => ended(),
-    };
-    // Listen before reading the log, so nothing falls between replay and live.
-    let set = streams.get(key);
-    if (!set) streams.set(key, (set = new Set()));
-    set.add(entry);
-    stream.onAbort(entry.end);
-    signal.addEventListener('abort', entry.end);
-    const timer = setInterval(() => {
-      if (stream.aborted || stream.closed) entry.end();
-      else write(': keep-alive\n\n');
-    }, keepAliveMs);
-    try {
-      let first = '';
-      let position = lastId;
-      if (lastId) {
-        for (const message of await state.replay(key, lastId)) {
-          first += sseFrame(message);
-          lastSent = message.id;
-        }
-      } else {
-        position = await state.lastId(key);
-      }
-      // Published since this stream started listening: live for this client, whatever the log said.
-      for (const message of early) {
-        if (!lastSent || compareEventIds(message.id, lastSent) > 0) {
-          first += sseFrame(message);
-          lastSent = message.id;
-        }
-      }
-      if (lastSent && compareEventIds(lastSent, position) > 0) position = lastSent;
-      lastSent = position;
-      live = true;
-      // The replay first, then where the log stands as a `ready` event's id, in one write: the client hears
-      // from the stream at once, and a client that has seen no check-in yet still has an id to resume from.
-      write(`${first}${readyFrame(position)}`);
-      await done;
-    } catch (error) {
-      logger.warn('event stream ended', { error: describeError(error) });
-    } finally {
-      clearInterval(timer);
-      signal.removeEventListener('abort', entry.end);
-      set.delete(entry);
-      if (!set.size && streams.get(key) === set) streams.delete(key);
-    }
-  }
-
-  function endAllStreams() {
-    for (const set of streams.values()) for (const stream of [...set]) stream.end();
   }
 
   async function handle(request: Request, env?: { incoming?: IncomingMessage }): Promise<Response> {
@@ -399,95 +237,24 @@ export function createRelay(options: RelayOptions): Relay {
     return response;
   }
 
-  let listener: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
-  const nodeListener = () =>
-    (listener ??= import('@hono/node-server').then(({ getRequestListener }) =>
-      getRequestListener((request, env) => handle(request, env as { incoming?: IncomingMessage }), {
-        overrideGlobalObjects: false,
-        errorHandler: (error) => {
-          logger.error('node adapter failed', { error: describeError(error) });
-        },
-      }),
-    ));
-
-  /** Hands a Node request to the relay; a failure of the adapter itself ends that response, never the process. */
-  function serveNode(req: IncomingMessage, res: ServerResponse) {
-    nodeListener()
-      .then((listen) => listen(req, res))
-      .catch((error: unknown) => {
-        logger.error('node adapter failed', { error: describeError(error) });
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
-  }
-
-  const nodeHandler: NodeHandler = (req, res, next) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (next && !RELAY_PATH.test(path)) return next();
-    serveNode(req, res);
-  };
+  const node = createNodeAdapter(handle, RELAY_PATH, logger);
 
   return {
     fetch: handle,
-    nodeHandler,
-    async listen({ port = 0, hostname } = {}) {
-      const { createServer } = await import('node:http');
-      await nodeListener();
-      const server = createServer(serveNode);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        if (hostname) server.listen(port, hostname, resolve);
-        else server.listen(port, resolve);
-      });
-      servers.add(server);
-      const address = server.address();
-      const actual = typeof address === 'object' && address ? address.port : port;
-      return {
-        server,
-        port: actual,
-        url: `http://${hostname && hostname !== '0.0.0.0' && hostname !== '::' ? hostname : '127.0.0.1'}:${actual}`,
-      };
-    },
-    openStreams(customerId) {
-      return streams.get(customerKey(customerId))?.size ?? 0;
-    },
+    nodeHandler: node.nodeHandler,
+    listen: node.listen,
+    openStreams: (customerId) => hub.count(customerKey(customerId)),
     async close() {
       if (closed) return;
       closed = true;
-      endAllStreams();
+      hub.endAll();
+      codes.close();
       upstreamAbort.abort();
       await Promise.allSettled([...deliveries]);
       unsubscribe();
       unwatch();
-      await Promise.all(
-        [...servers].map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              // Let the ended streams finish their responses; cut whatever still hangs on after a second.
-              const force = setTimeout(() => server.closeAllConnections(), 1000);
-              server.close(() => {
-                clearTimeout(force);
-                resolve();
-              });
-              server.closeIdleConnections();
-            }),
-        ),
-      );
-      servers.clear();
+      await node.close();
       if (ownsState) await state.close();
     },
   };
-}
-
-/** One SSE message: the id, then the body as `data:` lines (a line break in the body becomes a line break of the data). */
-export function sseFrame(message: CheckinMessage): string {
-  return `id: ${message.id}\n${message.body
-    .split(/\r\n|\r|\n/)
-    .map((line) => `data: ${line}`)
-    .join('\n')}\n\n`;
-}
-
-/** Opens every stream: a comment, and the log's position as the id of a `ready` event (EventSource's onmessage does not see it). */
-export function readyFrame(position: string): string {
-  return `: connected\nid: ${position}\nevent: ready\ndata:\n\n`;
 }

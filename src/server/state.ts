@@ -84,7 +84,4 @@ export function compareEventIds(a: string, b: string): number {
   return Number(am) - Number(bm) || Number(as) - Number(bs);
 }
 
-/** A customer id as a key: `0001234567` and `1234567` are the same customer. */
-export function customerKey(digits: string): string {
-  return digits.replace(/^0+(?=\d)/, '');
-}
+export { customerKey } from '../internal/customer-id.js';
