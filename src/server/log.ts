@@ -22,3 +22,13 @@ export const silentLogger: RelayLogger = { info() {}, warn() {}, error() {} };
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A logger that adds `fields` to every line. */
+export function withFields(logger: RelayLogger, fields: Record<string, unknown>): RelayLogger {
+  if (!Object.keys(fields).length) return logger;
+  return {
+    info: (message, more) => logger.info(message, { ...fields, ...more }),
+    warn: (message, more) => logger.warn(message, { ...fields, ...more }),
+    error: (message, more) => logger.error(message, { ...fields, ...more }),
+  };
+}

@@ -28,8 +28,8 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
   const codes = new Map<string, { entry: CodeEntry; storedAt: number; until: number }>();
   let lastMs = 0;
   let seq = 0;
-  let rateWindow = -1;
-  let rateCount = 0;
+  /** This minute's upstream calls by bucket. */
+  const rates = new Map<string, { window: number; count: number }>();
 
   function nextId(): string {
     const ms = now();
@@ -95,15 +95,13 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
     async dropCode(customerKey) {
       codes.delete(customerKey);
     },
-    async takeUpstreamSlot(limitPerMinute): Promise<SlotAnswer> {
+    async takeUpstreamSlot(limitPerMinute, bucket = ''): Promise<SlotAnswer> {
       const at = now();
       const window = Math.floor(at / 60_000);
-      if (window !== rateWindow) {
-        rateWindow = window;
-        rateCount = 0;
-      }
-      if (rateCount >= limitPerMinute) return { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
-      rateCount++;
+      let rate = rates.get(bucket);
+      if (rate?.window !== window) rates.set(bucket, (rate = { window, count: 0 }));
+      if (rate.count >= limitPerMinute) return { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
+      rate.count++;
       return { ok: true };
     },
     async ping() {

@@ -137,3 +137,17 @@ export function createRelayMetrics(options: RelayMetricsOptions): RelayMetrics {
     },
   };
 }
+
+/** `base`, counting each call's outcome as the studio's upstream call: Magicline's status, or why there was none. */
+export function countedFetch(metrics: RelayMetrics, studio: string, base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    try {
+      const response = await base(input, init);
+      metrics.upstreamCall(studio, response.status);
+      return response;
+    } catch (error) {
+      metrics.upstreamCall(studio, init?.signal?.aborted ? 'timeout' : 'unreachable');
+      throw error;
+    }
+  };
+}

@@ -11,13 +11,17 @@ export interface NodeAdapter {
   nodeHandler: NodeHandler;
   /** Starts an HTTP server (port 0: a free one). */
   listen(options?: { port?: number; hostname?: string }): Promise<{ server: Server; port: number; url: string }>;
-  /** Stops the servers from `listen`: their open responses get a second to finish, then are cut. */
-  close(): Promise<void>;
+  /**
+   * Stops the servers from `listen` accepting connections at once; requests under way get `graceMs`
+   * (default 1000) to be answered, then what still hangs on is cut.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The relay in Node: a request listener for any Node server, and servers of its own. */
 export function createNodeAdapter(handle: WebHandler, relayPath: RegExp, logger: RelayLogger): NodeAdapter {
   const servers = new Set<Server>();
+  let closing = false;
   let listener: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
   const nodeListener = () =>
     (listener ??= import('@hono/node-server').then(({ getRequestListener }) =>
@@ -31,6 +35,8 @@ export function createNodeAdapter(handle: WebHandler, relayPath: RegExp, logger:
 
   /** Hands a Node request to the relay; a failure of the adapter itself ends that response, never the process. */
   function serveNode(req: IncomingMessage, res: ServerResponse) {
+    // A client must not send its next request on a connection that is about to go.
+    if (closing) res.shouldKeepAlive = false;
     nodeListener()
       .then((listen) => listen(req, res))
       .catch((error: unknown) => {
@@ -64,15 +70,19 @@ export function createNodeAdapter(handle: WebHandler, relayPath: RegExp, logger:
         url: `http://${hostname && hostname !== '0.0.0.0' && hostname !== '::' ? hostname : '127.0.0.1'}:${actual}`,
       };
     },
-    async close() {
+    async close(graceMs = 1000) {
+      closing = true;
       await Promise.all(
         [...servers].map(
           (server) =>
             new Promise<void>((resolve) => {
-              // Let the ended streams finish their responses; cut whatever still hangs on after a second.
-              const force = setTimeout(() => server.closeAllConnections(), 1000);
+              // Let requests under way be answered and ended streams finish; cut whatever still hangs on.
+              const force = setTimeout(() => server.closeAllConnections(), graceMs);
+              // A keep-alive connection is idle once its request is answered: it goes then, not at the deadline.
+              const idle = setInterval(() => server.closeIdleConnections(), 50);
               server.close(() => {
                 clearTimeout(force);
+                clearInterval(idle);
                 resolve();
               });
               server.closeIdleConnections();

@@ -166,18 +166,24 @@ export function createRedisState(options: RedisStateOptions): SharedState {
         logger.warn('redis code cache drop failed', { error: describeError(error) });
       }
     },
-    async takeUpstreamSlot(limitPerMinute): Promise<SlotAnswer> {
-      if (!client.isReady) return local.takeUpstreamSlot(limitPerMinute);
+    async takeUpstreamSlot(limitPerMinute, bucket = ''): Promise<SlotAnswer> {
+      if (!client.isReady) return local.takeUpstreamSlot(limitPerMinute, bucket);
       const at = Date.now();
       const window = Math.floor(at / 60_000);
       try {
         const count = Number(
-          await client.sendCommand(['EVAL', COUNT_SCRIPT, '1', `${prefix}upstream:${window}`, '120000']),
+          await client.sendCommand([
+            'EVAL',
+            COUNT_SCRIPT,
+            '1',
+            `${prefix}upstream:${bucket && `${bucket}:`}${window}`,
+            '120000',
+          ]),
         );
         return count <= limitPerMinute ? { ok: true } : { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
       } catch (error) {
         logger.warn('redis rate counter failed, counting in local memory', { error: describeError(error) });
-        return local.takeUpstreamSlot(limitPerMinute);
+        return local.takeUpstreamSlot(limitPerMinute, bucket);
       }
     },
     async ping() {

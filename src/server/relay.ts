@@ -1,49 +1,25 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { Registry } from 'prom-client';
 import { isCustomerId } from '../internal/customer-id.js';
-import type { Authorization, Authorize } from './authorize.js';
-import { codeResponse, createCodeService } from './code-service.js';
-import { describeError, jsonLogger, type RelayLogger } from './log.js';
+import { codeResponse } from './code-service.js';
+import { describeError, jsonLogger, withFields } from './log.js';
 import { createMemoryState } from './memory-state.js';
+import { createRelayMetrics } from './metrics.js';
 import { createNodeAdapter, type NodeHandler } from './node-adapter.js';
 import { createRedisState } from './redis-state.js';
-import { customerKey, isEventId, type SharedState } from './state.js';
-import { createStreamHub } from './stream-hub.js';
-import { entityIdDigits, isCheckin, readBody, secretsEqual } from './webhook.js';
+import { memberAuthorizer, studiosOf, type RelayOptions, type StudiosRelayOptions } from './relay-options.js';
+import { customerKey, isEventId } from './state.js';
+import { studioRuntime, type StudioRuntime } from './studio-runtime.js';
+import { DEFAULT_STUDIO_ID, webhookKeyLookup } from './studios.js';
+import { entityIdDigits, isCheckin, readBody } from './webhook.js';
 
 export { REUSE_MIN_REMAINING_MS } from './code-service.js';
 export { readyFrame, sseFrame } from './stream-hub.js';
 export type { NodeHandler } from './node-adapter.js';
-
-export interface RelayOptions {
-  /** The Open API's base URL, e.g. `https://<tenant>.open-api.magicline.com` (a path prefix is kept). */
-  magiclineBaseUrl: string;
-  /** Sent as `X-API-KEY` to Magicline (scope `CUSTOMER_READ`). */
-  magiclineApiKey: string;
-  /** What Magicline sends as `X-API-KEY` with its webhooks. */
-  webhookApiKey: string;
-  /** The partner's session check for both member routes; see {@link Authorization}. */
-  authorize: Authorize;
-  /** Origins allowed to call the member routes from a browser (exact `scheme://host[:port]`). Default: none (same origin only). */
-  allowedOrigins?: readonly string[];
-  /** Shared state in Redis for several instances; without it (and without `state`) state is kept in memory. */
-  redisUrl?: string;
-  /** A state of your own (it is not closed by `close()`); takes precedence over `redisUrl`. */
-  state?: SharedState;
-  /** Upstream calls a minute, all instances together (default 1000, Magicline's default limit). */
-  upstreamLimitPerMinute?: number;
-  logger?: RelayLogger;
-  /** Default 8000 ms. */
-  upstreamTimeoutMs?: number;
-  /** A comment on every event stream this often (default 15000 ms). */
-  keepAliveMs?: number;
-  /** How long check-ins stay replayable (default 5 minutes; at least 2 are promised). */
-  replayWindowMs?: number;
-  /** The `fetch` used for Magicline (default the global one). */
-  fetch?: typeof fetch;
-}
+export type { RelayCommonOptions, RelayOptions, StudioOptions, StudiosRelayOptions } from './relay-options.js';
 
 export interface Relay {
   /** The web-standard handler: Node via `nodeHandler`/`listen`, or Deno, Bun, Workers directly. */
@@ -52,41 +28,55 @@ export interface Relay {
   nodeHandler: NodeHandler;
   /** Starts an HTTP server (port 0: a free one); `close()` stops it. */
   listen(options?: { port?: number; hostname?: string }): Promise<{ server: Server; port: number; url: string }>;
-  /** This instance's open event streams for a customer (monitoring, tests). */
-  openStreams(customerId: string): number;
-  /** Ends event streams, timers, upstream calls, servers from `listen` and the Redis connections. */
+  /** This instance's open event streams for a customer of a studio (default `default`). */
+  openStreams(customerId: string, studio?: string): number;
+  /** The relay's metrics registry (prom-client), e.g. to merge with your own. */
+  metrics: Registry;
+  /**
+   * Stops accepting connections, answers every request under way (a webhook still arriving is
+   * read to its end, answered and published), ends each event stream with a `retry:` hint, then
+   * ends timers, upstream calls, servers from `listen` and the Redis connections: within 9 s.
+   */
   close(): Promise<void>;
 }
 
-const RELAY_PATH = /^\/(?:healthz|webhooks\/magicline|v1\/customers\/[^/]+\/(?:access-code|events))\/?$/;
+/** How long requests under way get to be answered once the relay closes: a webhook begun is read to its end. */
+export const SHUTDOWN_GRACE_MS = 8000;
+const STUDIO = '(?:studios/[^/]+/)?';
+const RELAY_PATH = new RegExp(
+  `^/(?:healthz|metrics|webhooks/magicline|v1/${STUDIO}customers/[^/]+/(?:access-code|events))/?$`,
+);
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
+type Env = { Variables: { studio: StudioRuntime } };
+
 /**
- * The partner relay: the element's access-code and check-in routes, the
- * Magicline webhook, and a health check, as one web-standard handler.
+ * The partner relay: the element's access-code and check-in routes for each
+ * studio, the Magicline webhook, metrics and a health check, as one
+ * web-standard handler.
  *
  * @example
  * ```js
  * import { createRelay } from 'gym-access-qr/server';
  * const relay = createRelay({
- *   magiclineBaseUrl: 'https://mystudio.open-api.magicline.com',
- *   magiclineApiKey: process.env.MAGICLINE_API_KEY,
- *   webhookApiKey: process.env.MAGICLINE_WEBHOOK_API_KEY,
- *   authorize: async (request, customerId) => {
+ *   studios: [
+ *     { id: 'berlin-mitte', magiclineBaseUrl: 'https://berlin.open-api.magicline.com',
+ *       magiclineApiKey: process.env.BERLIN_API_KEY, webhookApiKey: process.env.BERLIN_WEBHOOK_KEY },
+ *   ],
+ *   authorize: async (request, { studio, customerId }) => {
  *     const member = await sessionOf(request);
  *     if (!member) return 'unauthorized';
- *     return member.customerId === customerId ? 'allow' : 'forbidden';
+ *     return member.studio === studio && member.customerId === customerId ? 'allow' : 'forbidden';
  *   },
  * });
  * app.use(relay.nodeHandler); // Express, before body parsers
  * ```
  */
-export function createRelay(options: RelayOptions): Relay {
-  if (typeof options.authorize !== 'function')
-    throw new TypeError('createRelay: authorize(request, customerId) is required');
-  for (const name of ['magiclineBaseUrl', 'magiclineApiKey', 'webhookApiKey'] as const) {
-    if (typeof options[name] !== 'string' || !options[name]) throw new TypeError(`createRelay: ${name} is required`);
-  }
+export function createRelay(options: RelayOptions): Relay;
+export function createRelay(options: StudiosRelayOptions): Relay;
+export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay {
+  const studios = studiosOf(options);
+  const authorize = memberAuthorizer(options);
   const logger = options.logger ?? jsonLogger;
   const ownsState = !options.state;
   const state =
@@ -99,34 +89,36 @@ export function createRelay(options: RelayOptions): Relay {
         })
       : createMemoryState(options.replayWindowMs ? { replayWindowMs: options.replayWindowMs } : {}));
   const allowed = new Set(options.allowedOrigins ?? []);
+  const metrics = createRelayMetrics({ studios: studios.map((studio) => studio.id), token: options.metricsToken });
   const upstreamAbort = new AbortController();
-  const codes = createCodeService({
-    state,
-    logger,
-    limitPerMinute: options.upstreamLimitPerMinute ?? 1000,
-    upstream: {
-      baseUrl: options.magiclineBaseUrl,
-      apiKey: options.magiclineApiKey,
-      ...(options.upstreamTimeoutMs ? { timeoutMs: options.upstreamTimeoutMs } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      signal: upstreamAbort.signal,
-    },
-  });
-  const hub = createStreamHub({ state, logger, keepAliveMs: options.keepAliveMs ?? 15_000 });
+  const runtimes = new Map(
+    studios.map((studio) => [
+      studio.id,
+      studioRuntime(studio, {
+        state,
+        metrics,
+        logger: studios.length > 1 ? withFields(logger, { studio: studio.id }) : logger,
+        signal: upstreamAbort.signal,
+        ...(options.upstreamTimeoutMs ? { upstreamTimeoutMs: options.upstreamTimeoutMs } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+      }),
+    ]),
+  );
+  const studioOfWebhookKey = webhookKeyLookup(studios);
   const deliveries = new Set<Promise<void>>();
+  /** Requests being answered (a webhook still being read among them); a stream's counts until its response starts. */
+  const requests = new Set<Promise<Response>>();
+  const streams = new Set<SSEStreamingApi>();
   let closed = false;
 
-  const unsubscribe = state.subscribe((message) => {
-    // A check-in makes a code being fetched for that customer suspect: later requests start afresh.
-    codes.forget(message.customerKey);
-    hub.deliver(message);
-  });
+  const endAllStreams = () => runtimes.forEach((runtime) => runtime.hub.endAll());
   const unwatch = state.onAvailability((available) => {
     // Without fan-out a stream would silently miss check-ins: end them, so clients reconnect (and hear 503).
-    if (!available) hub.endAll();
+    if (!available) endAllStreams();
   });
 
-  const app = new Hono();
+  const app = new Hono<Env>();
   app.onError((error, c) => {
     logger.error('request failed', { path: new URL(c.req.url).pathname, error: describeError(error) });
     return c.json({ error: 'internal error' }, 500, NO_STORE);
@@ -141,34 +133,44 @@ export function createRelay(options: RelayOptions): Relay {
     maxAge: 600,
   });
 
-  const authorizeMember: MiddlewareHandler = async (c, next) => {
-    const customerId = c.req.param('customerId') ?? '';
-    if (!isCustomerId(customerId)) return c.json({ error: 'customerId must be 1 to 19 digits' }, 400, NO_STORE);
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const answer: Authorization | unknown = await options.authorize(
-      c.req.raw,
-      customerId,
-      incoming ? { incoming } : {},
-    );
-    if (answer === 'unauthorized') return c.json({ error: 'not signed in' }, 401, NO_STORE);
-    if (answer !== 'allow') return c.json({ error: 'not your customer id' }, 403, NO_STORE);
+  const studioOfRoute: MiddlewareHandler<Env> = async (c, next) => {
+    const runtime = runtimes.get(c.req.param('studio') ?? DEFAULT_STUDIO_ID);
+    if (!runtime) return c.json({ error: 'unknown studio' }, 404, NO_STORE);
+    c.set('studio', runtime);
     await next();
   };
 
-  app.use('/v1/customers/:customerId/*', memberCors, authorizeMember);
+  const authorizeMember: MiddlewareHandler<Env> = async (c, next) => {
+    const customerId = c.req.param('customerId') ?? '';
+    if (!isCustomerId(customerId)) return c.json({ error: 'customerId must be 1 to 19 digits' }, 400, NO_STORE);
+    const studio = c.var.studio.studio.id;
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const answer = await authorize(c.req.raw, { studio, customerId, ...(incoming ? { incoming } : {}) });
+    if (answer === 'allow') return next();
+    metrics.refused(studio, 'auth');
+    if (answer === 'unauthorized') return c.json({ error: 'not signed in' }, 401, NO_STORE);
+    return c.json({ error: 'not your customer id' }, 403, NO_STORE);
+  };
 
-  app.get('/v1/customers/:customerId/access-code', async (c) =>
-    codeResponse(await codes.obtain(customerKey(c.req.param('customerId'))), logger),
-  );
+  const accessCode = async (c: Context<Env>) =>
+    codeResponse(await c.var.studio.codes.obtain(customerKey(c.req.param('customerId')!)), logger);
 
-  app.get('/v1/customers/:customerId/events', (c) => {
+  const events = (c: Context<Env>) => {
     if (closed || !state.available)
       return c.json({ error: 'check-ins are unavailable for a moment' }, 503, { ...NO_STORE, 'Retry-After': '5' });
-    const key = customerKey(c.req.param('customerId'));
+    const { hub, studio } = c.var.studio;
+    const key = customerKey(c.req.param('customerId')!);
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
-    const response = streamSSE(c, (stream) =>
-      hub.serve(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal),
-    );
+    const response = streamSSE(c, async (stream) => {
+      streams.add(stream);
+      metrics.streamOpened(studio.id);
+      try {
+        await hub.serve(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal);
+      } finally {
+        streams.delete(stream);
+        metrics.streamClosed(studio.id);
+      }
+    });
     const headers = {
       'Cache-Control': 'no-store',
       // Proxies such as nginx would otherwise hold the stream back.
@@ -182,10 +184,19 @@ export function createRelay(options: RelayOptions): Relay {
       response.headers.set(name, value);
     }
     return response;
-  });
+  };
+
+  for (const base of ['/v1/customers/:customerId', '/v1/studios/:studio/customers/:customerId']) {
+    app.use(`${base}/*`, memberCors, studioOfRoute, authorizeMember);
+    app.get(`${base}/access-code`, accessCode);
+    app.get(`${base}/events`, events);
+  }
 
   app.post('/webhooks/magicline', async (c) => {
-    if (!(await secretsEqual(c.req.header('X-API-KEY') ?? '', options.webhookApiKey))) {
+    // Every studio's key is compared, in constant time: the answer's timing tells no key apart.
+    const runtime = runtimes.get((await studioOfWebhookKey(c.req.header('X-API-KEY') ?? ''))?.id ?? '');
+    if (!runtime) {
+      metrics.webhookKeyRefused();
       return c.json({ error: 'invalid X-API-KEY' }, 401);
     }
     const text = await readBody(c.req.raw);
@@ -197,11 +208,12 @@ export function createRelay(options: RelayOptions): Relay {
     } catch {
       return c.json({ error: 'body is not JSON' }, 400);
     }
+    metrics.webhookReceived(runtime.studio.id);
     const digits = entityIdDigits(text);
     // Only check-ins are relayed: other events' entityId need not be a customer.
     if (digits !== null && isCheckin(parsed)) {
       // Answer at once (Magicline waits 5 s at most and does not retry); the work follows.
-      const delivery = deliver(customerKey(digits), text as string);
+      const delivery = deliver(runtime, customerKey(digits), text as string);
       deliveries.add(delivery);
       void delivery.finally(() => deliveries.delete(delivery));
     }
@@ -213,20 +225,25 @@ export function createRelay(options: RelayOptions): Relay {
     return c.json({ ok }, ok ? 200 : 503, NO_STORE);
   });
 
-  async function deliver(key: string, text: string): Promise<void> {
+  if (options.metrics ?? true) app.get('/metrics', (c) => metrics.respond(c.req.raw));
+
+  async function deliver(runtime: StudioRuntime, key: string, text: string): Promise<void> {
     try {
       // Drop the cached code first: by the time the member's screen hears of the check-in, a new request fetches afresh.
-      await state.dropCode(key);
-      codes.forget(key);
-      await state.publish(key, text);
+      await runtime.state.dropCode(key);
+      runtime.codes.forget(key);
+      await runtime.state.publish(key, text);
+      metrics.webhookDelivered(runtime.studio.id);
     } catch (error) {
-      logger.error('check-in not relayed', { error: describeError(error) });
+      logger.error('check-in not relayed', { studio: runtime.studio.id, error: describeError(error) });
     }
   }
 
   async function handle(request: Request, env?: { incoming?: IncomingMessage }): Promise<Response> {
     const started = performance.now();
-    const response = await app.fetch(request, env);
+    const answer = Promise.resolve(app.fetch(request, env));
+    requests.add(answer);
+    const response = await answer.finally(() => requests.delete(answer));
     // One line a request: no query string, header, body or code.
     logger.info('request', {
       method: request.method,
@@ -243,17 +260,30 @@ export function createRelay(options: RelayOptions): Relay {
     fetch: handle,
     nodeHandler: node.nodeHandler,
     listen: node.listen,
-    openStreams: (customerId) => hub.count(customerKey(customerId)),
+    openStreams: (customerId, studio = DEFAULT_STUDIO_ID) =>
+      runtimes.get(studio)?.hub.count(customerKey(customerId)) ?? 0,
+    metrics: metrics.registry,
     async close() {
       if (closed) return;
       closed = true;
-      hub.endAll();
-      codes.close();
-      upstreamAbort.abort();
+      const deadline = performance.now() + SHUTDOWN_GRACE_MS;
+      // No new connections from now on; those with a request under way stay until it is answered.
+      const serversClosed = node.close(SHUTDOWN_GRACE_MS);
+      // Each stream's last words: reconnect soon, spread over a second (to another instance, as this one goes).
+      for (const stream of streams) void stream.write(`retry: ${Math.floor(Math.random() * 1000)}\n\n`);
+      endAllStreams();
+      // Every request begun is answered (a webhook still arriving is read to its end), then what they publish.
+      while (requests.size && performance.now() < deadline) {
+        await Promise.race([
+          Promise.allSettled([...requests]),
+          new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - performance.now()))),
+        ]);
+      }
       await Promise.allSettled([...deliveries]);
-      unsubscribe();
+      runtimes.forEach((runtime) => runtime.stop());
+      upstreamAbort.abort();
       unwatch();
-      await node.close();
+      await serversClosed;
       if (ownsState) await state.close();
     },
   };

@@ -58,8 +58,11 @@ export interface SharedState {
   putCode(customerKey: string, entry: CodeEntry, ttlMs: number): Promise<void>;
   dropCode(customerKey: string): Promise<void>;
 
-  /** Takes one upstream call from this minute's allowance, shared by all instances. */
-  takeUpstreamSlot(limitPerMinute: number): Promise<SlotAnswer>;
+  /**
+   * Takes one upstream call from this minute's allowance, shared by all instances; each `bucket`
+   * (a studio's key) has an allowance of its own.
+   */
+  takeUpstreamSlot(limitPerMinute: number, bucket?: string): Promise<SlotAnswer>;
 
   /** Resolves true while the state's backing store answers. */
   ping(): Promise<boolean>;

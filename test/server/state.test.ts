@@ -127,6 +127,23 @@ function sharedStateSuite(name: string, backend: () => Promise<Backend>) {
       }
     });
 
+    it("counts each bucket (a studio's key) apart, shared by all handles", async () => {
+      const [a, b] = [await connect(), await connect()];
+      const bucket = `studio-${crypto.randomUUID()}`;
+      const minute = () => Math.floor(Date.now() / 60_000);
+      for (;;) {
+        const started = minute();
+        const taken = [await a.takeUpstreamSlot(2, bucket), await b.takeUpstreamSlot(2, bucket)];
+        const refused = await a.takeUpstreamSlot(2, bucket);
+        const other = await b.takeUpstreamSlot(2, `${bucket}-other`);
+        if (minute() !== started) continue;
+        assert.deepEqual(taken, [{ ok: true }, { ok: true }]);
+        assert.equal(refused.ok, false, "the bucket's third call in a minute is refused");
+        assert.deepEqual(other, { ok: true }, 'another bucket still has room');
+        break;
+      }
+    });
+
     it('answers ping and says it is available', async () => {
       const state = await connect();
       assert.equal(await state.ping(), true);
