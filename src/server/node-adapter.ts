@@ -21,6 +21,8 @@ export interface NodeAdapter {
 /** The relay in Node: a request listener for any Node server, and servers of its own. */
 export function createNodeAdapter(handle: WebHandler, relayPath: RegExp, logger: RelayLogger): NodeAdapter {
   const servers = new Set<Server>();
+  /** Responses not yet sent: told to close their connection once the adapter closes. */
+  const pending = new Set<ServerResponse>();
   let closing = false;
   let listener: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
   const nodeListener = () =>
@@ -37,6 +39,10 @@ export function createNodeAdapter(handle: WebHandler, relayPath: RegExp, logger:
   function serveNode(req: IncomingMessage, res: ServerResponse) {
     // A client must not send its next request on a connection that is about to go.
     if (closing) res.shouldKeepAlive = false;
+    else {
+      pending.add(res);
+      res.once('close', () => pending.delete(res));
+    }
     nodeListener()
       .then((listen) => listen(req, res))
       .catch((error: unknown) => {
@@ -72,6 +78,8 @@ export function createNodeAdapter(handle: WebHandler, relayPath: RegExp, logger:
     },
     async close(graceMs = 1000) {
       closing = true;
+      for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
+      pending.clear();
       await Promise.all(
         [...servers].map(
           (server) =>
