@@ -62,4 +62,23 @@ describe('jwtAuthorizer', () => {
       .sign(key);
     assert.equal(await check(named, '1234567'), 'forbidden');
   });
+
+  it("checks the token's studio claim against the route's studio, and requires it when asked", async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const minted = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('42').setExpirationTime('5m').sign(key);
+    const request = async (claims: Record<string, unknown>) =>
+      new Request('http://relay.test/', { headers: { Authorization: `Bearer ${await minted(claims)}` } });
+    const several = jwtAuthorizer({ secret: SECRET, requireStudio: true });
+    const member = (studio: string) => ({ studio, customerId: '42' });
+    assert.equal(await several(await request({ studio: 'north' }), member('north')), 'allow');
+    assert.equal(await several(await request({ studio: 'north' }), member('south')), 'forbidden');
+    assert.equal(await several(await request({}), member('north')), 'forbidden', 'a claim is required');
+    assert.equal(await several(await request({ studio: 7 }), member('north')), 'forbidden');
+    assert.equal(await several(await request({ studio: 'north' }), { studio: 'north', customerId: '43' }), 'forbidden');
+    // The single-studio form: no claim needed, and one that names another studio is still refused.
+    assert.equal(await authorize(await request({}), '42', { studio: 'default' }), 'allow');
+    assert.equal(await authorize(await request({ studio: 'default' }), '42', { studio: 'default' }), 'allow');
+    assert.equal(await authorize(await request({ studio: 'north' }), '42', { studio: 'default' }), 'forbidden');
+  });
 });
