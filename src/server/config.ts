@@ -1,6 +1,7 @@
 import { createRelay, type Relay, type StudiosRelayOptions } from './relay.js';
 import { jwtAuthorizer } from './authorize.js';
-import { baseUrl, DEFAULT_STUDIO_ID, readStudiosFile, StudiosError, type Studio } from './studios.js';
+import { readStudiosFile } from './studios-file.js';
+import { baseUrl, DEFAULT_STUDIO_ID, StudiosError, type Studio } from './studios.js';
 
 /** The standalone relay's settings, read from the environment. */
 export interface RelayConfig {

@@ -15,7 +15,7 @@ export {
   type StudioOptions,
   type StudiosRelayOptions,
 } from './relay.js';
-export { DEFAULT_STUDIO_ID, parseStudios, readStudiosFile, StudiosError, type Studio } from './studios.js';
+export { DEFAULT_STUDIO_ID, parseStudios, StudiosError, type Studio } from './studios.js';
 export {
   jwtAuthorizer,
   type Authorization,

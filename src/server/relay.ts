@@ -42,10 +42,11 @@ export interface Relay {
 
 /** How long requests under way get to be answered once the relay closes: a webhook begun is read to its end. */
 export const SHUTDOWN_GRACE_MS = 8000;
-const STUDIO = '(?:studios/[^/]+/)?';
-const RELAY_PATH = new RegExp(
-  `^/(?:healthz|metrics|webhooks/magicline|v1/${STUDIO}customers/[^/]+/(?:access-code|events))/?$`,
-);
+/** The paths `nodeHandler` answers (everything else goes to `next`); `/metrics` only while it is served. */
+const relayPath = (metrics: boolean) =>
+  new RegExp(
+    `^/(?:healthz|${metrics ? 'metrics|' : ''}webhooks/magicline|v1/(?:studios/[^/]+/)?customers/[^/]+/(?:access-code|events))/?$`,
+  );
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 type Env = { Variables: { studio: StudioRuntime } };
@@ -225,7 +226,8 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     return c.json({ ok }, ok ? 200 : 503, NO_STORE);
   });
 
-  if (options.metrics ?? true) app.get('/metrics', (c) => metrics.respond(c.req.raw));
+  const served = options.metrics ?? true;
+  if (served) app.get('/metrics', (c) => metrics.respond(c.req.raw));
 
   async function deliver(runtime: StudioRuntime, key: string, text: string): Promise<void> {
     try {
@@ -254,7 +256,7 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     return response;
   }
 
-  const node = createNodeAdapter(handle, RELAY_PATH, logger);
+  const node = createNodeAdapter(handle, relayPath(served), logger);
 
   return {
     fetch: handle,
@@ -274,10 +276,12 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
       endAllStreams();
       // Every request begun is answered (a webhook still arriving is read to its end), then what they publish.
       while (requests.size && performance.now() < deadline) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
           Promise.allSettled([...requests]),
-          new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - performance.now()))),
+          new Promise((resolve) => (timer = setTimeout(resolve, deadline - performance.now()))),
         ]);
+        clearTimeout(timer);
       }
       await Promise.allSettled([...deliveries]);
       runtimes.forEach((runtime) => runtime.stop());

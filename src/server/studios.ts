@@ -1,10 +1,9 @@
 /**
  * The studios one relay serves: each with its own Open API key, base URL and
- * webhook key, as Magicline hands them out. Read from `RELAY_STUDIOS_FILE`,
- * or made of the single-studio variables as studio `default`.
+ * webhook key, as Magicline hands them out. The bin reads them from
+ * `RELAY_STUDIOS_FILE` (studios-file.ts), or makes studio `default` of the
+ * single-studio variables. No Node API here: the relay runs on any fetch runtime.
  */
-import { readFileSync } from 'node:fs';
-
 export interface Studio {
   /** 1–64 of `a-z 0-9 -`: the `{studio}` in the member routes and the token's `studio` claim. */
   id: string;
@@ -107,30 +106,6 @@ function limit(value: unknown, name: string, fallback: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_UPSTREAM_LIMIT_PER_MINUTE)
     throw new StudiosError(`${name} must be a whole number from 1 to ${MAX_UPSTREAM_LIMIT_PER_MINUTE}`);
   return value;
-}
-
-/** Reads and checks a studios file; a message names the file's variable, never its content. */
-export function readStudiosFile(path: string, defaultLimit?: number): Studio[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new StudiosError(`RELAY_STUDIOS_FILE cannot be read (${code ?? 'error'}): ${path}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // JSON.parse's message quotes the text around the fault, and that may be a key.
-    throw new StudiosError(`RELAY_STUDIOS_FILE is not JSON: ${path}`);
-  }
-  try {
-    return parseStudios(parsed, defaultLimit);
-  } catch (error) {
-    if (error instanceof StudiosError) throw new StudiosError(`RELAY_STUDIOS_FILE: ${error.message}`);
-    throw error;
-  }
 }
 
 /**

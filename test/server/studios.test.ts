@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseStudios, readStudiosFile, StudiosError, webhookKeyLookup } from '../../src/server/studios.js';
+import { readStudiosFile } from '../../src/server/studios-file.js';
+import { parseStudios, StudiosError, webhookKeyLookup } from '../../src/server/studios.js';
 
 const studio = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
