@@ -209,7 +209,7 @@ describe('gym-access-qr-relay with RELAY_STUDIOS_FILE and HOST', { concurrency: 
       studio('north', { magiclineBaseUrl: upstream.url }),
       studio('south', { magiclineBaseUrl: upstream.url }),
     ]);
-    const started = run({ ...common, RELAY_STUDIOS_FILE: path, HOST: '127.0.0.1' });
+    const started = run({ ...common, RELAY_STUDIOS_FILE: path, HOST: '127.0.0.1', METRICS_TOKEN: 'scrape-me' });
     try {
       await until(() => started.stdout().includes('relay listening'), 10_000, 'the relay to listen');
       const line = JSON.parse(
@@ -230,6 +230,11 @@ describe('gym-access-qr-relay with RELAY_STUDIOS_FILE and HOST', { concurrency: 
       });
       assert.equal(response.status, 200);
       assert.equal(upstream.keys.at(-1), 'secret-api-key-south');
+      const metrics = `http://127.0.0.1:${line.port}/metrics`;
+      assert.equal((await fetch(metrics)).status, 401, 'METRICS_TOKEN is required');
+      const scraped = await fetch(metrics, { headers: { Authorization: 'Bearer scrape-me' } });
+      assert.equal(scraped.status, 200);
+      assert.match(await scraped.text(), /^gym_access_qr_upstream_calls_total\{studio="south",status="200"\} 1$/m);
       assert.doesNotMatch(started.stdout(), /secret-|url-password/);
       started.child.kill('SIGTERM');
       assert.equal(await started.exited, 0);

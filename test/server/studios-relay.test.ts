@@ -232,6 +232,27 @@ describe('a relay serving two studios', () => {
     await until(async () => value(await scrape(), 'open_streams', b) === 0, 3_000, 'the stream to be counted out');
   });
 
+  it('serves the single-studio routes as studio default when the file has one', async () => {
+    const [first, second] = studios();
+    const relay = createRelay({
+      studios: [{ ...first!, id: 'default' }, second!],
+      authorize: jwtAuthorizer({ secret: SECRET, requireStudio: true }),
+      logger: recordingLogger(),
+    });
+    const { url } = await relay.listen({ hostname: '127.0.0.1' });
+    cleanups.push(() => relay.close());
+    const before = [north.callsFor('777'), south.callsFor('777')];
+    const old = await fetch(`${url}/v1/customers/777/access-code`, {
+      headers: await bearer({ sub: '777', studio: 'default' }),
+    });
+    assert.equal(old.status, 200);
+    assert.deepEqual([north.callsFor('777') - before[0]!, south.callsFor('777') - before[1]!], [1, 0]);
+    const wrong = await fetch(`${url}/v1/customers/777/access-code`, {
+      headers: await bearer({ sub: '777', studio: second!.id }),
+    });
+    assert.equal(wrong.status, 403);
+  });
+
   it("hands the library's callback the studio and the customer id", async () => {
     const list = studios();
     const seen: Omit<MemberContext, 'incoming'>[] = [];
