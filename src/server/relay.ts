@@ -5,14 +5,16 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Registry } from 'prom-client';
 import { isCustomerId } from '../internal/customer-id.js';
 import { codeResponse } from './code-service.js';
-import { describeError, jsonLogger, withFields } from './log.js';
+import { describeError, jsonLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
 import { createRelayMetrics } from './metrics.js';
 import { createNodeAdapter, type NodeHandler } from './node-adapter.js';
 import { createRedisState } from './redis-state.js';
 import { memberAuthorizer, studiosOf, type RelayOptions, type StudiosRelayOptions } from './relay-options.js';
 import { customerKey, isEventId } from './state.js';
-import { studioRuntime, type StudioRuntime } from './studio-runtime.js';
+import { studioRuntimes, type StudioRuntime } from './studio-runtime.js';
+import { keyOwner, scopedKey } from './studio-state.js';
+import { createStreamHub } from './stream-hub.js';
 import { DEFAULT_STUDIO_ID, webhookKeyLookup } from './studios.js';
 import { entityIdDigits, isCheckin, readBody } from './webhook.js';
 
@@ -92,20 +94,14 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
   const allowed = new Set(options.allowedOrigins ?? []);
   const metrics = createRelayMetrics({ studios: studios.map((studio) => studio.id), token: options.metricsToken });
   const upstreamAbort = new AbortController();
-  const runtimes = new Map(
-    studios.map((studio) => [
-      studio.id,
-      studioRuntime(studio, {
-        state,
-        metrics,
-        logger: studios.length > 1 ? withFields(logger, { studio: studio.id }) : logger,
-        signal: upstreamAbort.signal,
-        ...(options.upstreamTimeoutMs ? { upstreamTimeoutMs: options.upstreamTimeoutMs } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
-      }),
-    ]),
-  );
+  const runtimes = studioRuntimes(studios, {
+    state,
+    metrics,
+    logger,
+    signal: upstreamAbort.signal,
+    ...(options.upstreamTimeoutMs ? { upstreamTimeoutMs: options.upstreamTimeoutMs } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const studioOfWebhookKey = webhookKeyLookup(studios);
   const deliveries = new Set<Promise<void>>();
   /** Requests being answered (a webhook still being read among them); a stream's counts until its response starts. */
@@ -113,7 +109,15 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
   const streams = new Set<SSEStreamingApi>();
   let closed = false;
 
-  const endAllStreams = () => runtimes.forEach((runtime) => runtime.hub.endAll());
+  // One hub for every studio, on keys scoped by studio: one stream cap for the instance, one fan-out.
+  const hub = createStreamHub({ state, logger, keepAliveMs: options.keepAliveMs ?? 15_000 });
+  const unsubscribe = state.subscribe((message) => {
+    const owner = keyOwner(message.customerKey);
+    // A check-in makes a code being fetched for that customer suspect: later requests start afresh.
+    runtimes.get(owner.studio)?.codes.forget(owner.customerKey);
+    hub.deliver(message);
+  });
+  const endAllStreams = () => hub.endAll();
   const unwatch = state.onAvailability((available) => {
     // Without fan-out a stream would silently miss check-ins: end them, so clients reconnect (and hear 503).
     if (!available) endAllStreams();
@@ -159,8 +163,8 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
   const events = (c: Context<Env>) => {
     if (closed || !state.available)
       return c.json({ error: 'check-ins are unavailable for a moment' }, 503, { ...NO_STORE, 'Retry-After': '5' });
-    const { hub, studio } = c.var.studio;
-    const key = customerKey(c.req.param('customerId')!);
+    const { studio } = c.var.studio;
+    const key = scopedKey(studio.id, customerKey(c.req.param('customerId')!));
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
     const response = streamSSE(c, async (stream) => {
       streams.add(stream);
@@ -262,8 +266,7 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     fetch: handle,
     nodeHandler: node.nodeHandler,
     listen: node.listen,
-    openStreams: (customerId, studio = DEFAULT_STUDIO_ID) =>
-      runtimes.get(studio)?.hub.count(customerKey(customerId)) ?? 0,
+    openStreams: (customerId, studio = DEFAULT_STUDIO_ID) => hub.count(scopedKey(studio, customerKey(customerId))),
     metrics: metrics.registry,
     async close() {
       if (closed) return;
@@ -284,7 +287,8 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
         clearTimeout(timer);
       }
       await Promise.allSettled([...deliveries]);
-      runtimes.forEach((runtime) => runtime.stop());
+      runtimes.forEach((runtime) => runtime.codes.close());
+      unsubscribe();
       upstreamAbort.abort();
       unwatch();
       await serversClosed;

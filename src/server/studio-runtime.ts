@@ -1,19 +1,15 @@
 import { createCodeService, type CodeService } from './code-service.js';
-import type { RelayLogger } from './log.js';
+import { withFields, type RelayLogger } from './log.js';
 import { countedFetch, type RelayMetrics } from './metrics.js';
 import type { SharedState } from './state.js';
-import { createStreamHub, type StreamHub } from './stream-hub.js';
 import { studioState } from './studio-state.js';
 import type { Studio } from './studios.js';
 
-/** One studio's part of the relay: its view of the shared state, its codes (own key, URL, cap) and its streams. */
+/** One studio's part of the relay: its view of the shared state and its codes (own key, URL, cap). */
 export interface StudioRuntime {
   studio: Studio;
   state: SharedState;
   codes: CodeService;
-  hub: StreamHub;
-  /** Stops its fan-out and its caching. */
-  stop(): void;
 }
 
 export interface StudioRuntimeOptions {
@@ -24,7 +20,6 @@ export interface StudioRuntimeOptions {
   signal: AbortSignal;
   upstreamTimeoutMs?: number;
   fetch?: typeof fetch;
-  keepAliveMs?: number;
 }
 
 export function studioRuntime(studio: Studio, options: StudioRuntimeOptions): StudioRuntime {
@@ -45,20 +40,18 @@ export function studioRuntime(studio: Studio, options: StudioRuntimeOptions): St
       signal: options.signal,
     },
   });
-  const hub = createStreamHub({ state, logger, keepAliveMs: options.keepAliveMs ?? 15_000 });
-  const unsubscribe = state.subscribe((message) => {
-    // A check-in makes a code being fetched for that customer suspect: later requests start afresh.
-    codes.forget(message.customerKey);
-    hub.deliver(message);
-  });
-  return {
-    studio,
-    state,
-    codes,
-    hub,
-    stop() {
-      codes.close();
-      unsubscribe();
-    },
-  };
+  return { studio, state, codes };
+}
+
+/** Every studio's runtime by id; with several studios, each one's log lines name it. */
+export function studioRuntimes(studios: readonly Studio[], options: StudioRuntimeOptions): Map<string, StudioRuntime> {
+  return new Map(
+    studios.map((studio) => [
+      studio.id,
+      studioRuntime(studio, {
+        ...options,
+        logger: studios.length > 1 ? withFields(options.logger, { studio: studio.id }) : options.logger,
+      }),
+    ]),
+  );
 }

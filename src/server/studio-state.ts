@@ -18,13 +18,8 @@ export interface StudioStateHooks {
  * the state open.
  */
 export function studioState(state: SharedState, studio: string, hooks: StudioStateHooks = {}): SharedState {
-  const bare = studio === DEFAULT_STUDIO_ID;
-  // Studio ids hold no `/`, customer keys are digits: a scoped key names exactly one studio's customer.
-  const prefix = `${studio}/`;
-  const scoped = (customerKey: string) => (bare ? customerKey : `${prefix}${customerKey}`);
-  const own = (key: string) => (bare ? !key.includes('/') : key.startsWith(prefix));
-  const unscoped = (key: string) => (bare ? key : key.slice(prefix.length));
-  const bucket = bare ? undefined : studio;
+  const scoped = (customerKey: string) => scopedKey(studio, customerKey);
+  const bucket = studio === DEFAULT_STUDIO_ID ? undefined : studio;
   return {
     get available() {
       return state.available;
@@ -37,7 +32,8 @@ export function studioState(state: SharedState, studio: string, hooks: StudioSta
     lastId: (customerKey) => state.lastId(scoped(customerKey)),
     subscribe: (listener) =>
       state.subscribe((message) => {
-        if (own(message.customerKey)) listener({ ...message, customerKey: unscoped(message.customerKey) });
+        const owner = keyOwner(message.customerKey);
+        if (owner.studio === studio) listener({ ...message, customerKey: owner.customerKey });
       }),
     onAvailability: (listener) => state.onAvailability(listener),
     async getCode(customerKey) {
@@ -56,4 +52,20 @@ export function studioState(state: SharedState, studio: string, hooks: StudioSta
     ping: () => state.ping(),
     async close() {},
   };
+}
+
+/**
+ * A studio's customer as one key of the shared state. Studio ids hold no `/` and customer keys are
+ * digits, so a scoped key names exactly one studio's customer; studio `default` keeps the bare key.
+ */
+export function scopedKey(studio: string, customerKey: string): string {
+  return studio === DEFAULT_STUDIO_ID ? customerKey : `${studio}/${customerKey}`;
+}
+
+/** The studio and customer a key of the shared state names. */
+export function keyOwner(key: string): { studio: string; customerKey: string } {
+  const slash = key.indexOf('/');
+  return slash < 0
+    ? { studio: DEFAULT_STUDIO_ID, customerKey: key }
+    : { studio: key.slice(0, slash), customerKey: key.slice(slash + 1) };
 }
