@@ -124,7 +124,7 @@ describe('gym-access-qr-relay on SIGTERM', () => {
       a.child.kill('SIGTERM');
       await until(() => a.stdout().includes('relay stopping'), 5_000, 'A to start stopping');
 
-      await onA.waitFor(() => onA.ended(), 5_000, "A's stream to end");
+      await until(() => onA.ended(), 5_000, "A's stream to end");
       assert.match(onA.text(), /\nretry: \d+\n\n$/, "A's stream ends with a retry: hint");
       const refused = await new Promise<string>((done) => {
         const socket = connect(Number(new URL(urlA).port), '127.0.0.1');
