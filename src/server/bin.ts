@@ -19,6 +19,8 @@ async function main() {
     port,
     sharedState: config.redisUrl ? 'redis' : 'memory',
     upstreamLimitPerMinute: config.upstreamLimitPerMinute,
+    memberUpstreamLimitPerMinute: config.memberUpstreamLimitPerMinute,
+    maxStreams: relay.maxStreams,
     allowedOrigins: config.allowedOrigins,
   });
   let stopping = false;

@@ -1,5 +1,6 @@
 import { createRelay, type Relay, type RelayOptions } from './relay.js';
 import { jwtAuthorizer } from './authorize.js';
+import { withoutUserInfo } from './log.js';
 
 /** The standalone relay's settings, read from the environment. */
 export interface RelayConfig {
@@ -10,6 +11,9 @@ export interface RelayConfig {
   memberTokenSecret: string;
   redisUrl: string | undefined;
   upstreamLimitPerMinute: number;
+  memberUpstreamLimitPerMinute: number;
+  /** Unset: 90 % of the process's open-file limit. */
+  maxStreams: number | undefined;
   allowedOrigins: string[];
 }
 
@@ -37,14 +41,20 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
   };
   const port = integer('PORT', 8080, 0, 65535);
   const magiclineBaseUrl = required('MAGICLINE_BASE_URL');
+  // Echoed without its user-info: that part may hold a password.
+  const notHttp = () =>
+    new ConfigError(`MAGICLINE_BASE_URL must be an http: or https: URL, got "${withoutUserInfo(magiclineBaseUrl)}"`);
   let base: URL;
   try {
     base = new URL(magiclineBaseUrl);
   } catch {
-    throw new ConfigError(`MAGICLINE_BASE_URL must be an http: or https: URL, got "${magiclineBaseUrl}"`);
+    throw notHttp();
   }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:')
-    throw new ConfigError(`MAGICLINE_BASE_URL must be an http: or https: URL, got "${magiclineBaseUrl}"`);
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw notHttp();
+  if (base.username || base.password)
+    throw new ConfigError(
+      'MAGICLINE_BASE_URL must not hold a user name or password (the key goes in MAGICLINE_API_KEY)',
+    );
   const magiclineApiKey = required('MAGICLINE_API_KEY');
   const webhookApiKey = required('MAGICLINE_WEBHOOK_API_KEY');
   const memberTokenSecret = required('MEMBER_TOKEN_SECRET');
@@ -55,6 +65,8 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
   if (redisUrl && !/^rediss?:\/\/./.test(redisUrl))
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   const upstreamLimitPerMinute = integer('UPSTREAM_LIMIT_PER_MINUTE', 1000, 1, 1_000_000);
+  const memberUpstreamLimitPerMinute = integer('MEMBER_UPSTREAM_LIMIT_PER_MINUTE', 6, 1, 1_000_000);
+  const maxStreams = env.MAX_STREAMS?.trim() ? integer('MAX_STREAMS', 0, 1, 10_000_000) : undefined;
   const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim())
@@ -67,7 +79,9 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
       parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== origin) {
-      throw new ConfigError(`ALLOWED_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
+      throw new ConfigError(
+        `ALLOWED_ORIGINS must list origins such as https://app.example.com, got "${withoutUserInfo(origin)}"`,
+      );
     }
   }
   return {
@@ -78,6 +92,8 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
     memberTokenSecret,
     redisUrl,
     upstreamLimitPerMinute,
+    memberUpstreamLimitPerMinute,
+    maxStreams,
     allowedOrigins,
   };
 }
@@ -91,6 +107,8 @@ export function relayFromConfig(config: RelayConfig, extra: Partial<RelayOptions
     authorize: jwtAuthorizer({ secret: config.memberTokenSecret }),
     allowedOrigins: config.allowedOrigins,
     upstreamLimitPerMinute: config.upstreamLimitPerMinute,
+    memberUpstreamLimitPerMinute: config.memberUpstreamLimitPerMinute,
+    ...(config.maxStreams ? { maxStreams: config.maxStreams } : {}),
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ...extra,
   });

@@ -1,20 +1,20 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSSE } from 'hono/streaming';
 import { isCustomerId } from '../internal/customer-id.js';
-import type { Authorization, Authorize } from './authorize.js';
+import { allowedUntil, type Authorize } from './authorize.js';
 import { codeResponse, createCodeService } from './code-service.js';
 import { describeError, jsonLogger, type RelayLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
 import { createNodeAdapter, type NodeHandler } from './node-adapter.js';
 import { createRedisState } from './redis-state.js';
-import { customerKey, isEventId, type SharedState } from './state.js';
-import { createStreamHub } from './stream-hub.js';
-import { entityIdDigits, isCheckin, readBody, secretsEqual } from './webhook.js';
+import { customerKey, type SharedState } from './state.js';
+import { defaultMaxStreams } from './open-files.js';
+import { createStreamHub, type StreamStats } from './stream-hub.js';
+import { entityIdDigits, hasDuplicateTopLevelKey, isCheckin, readBody, secretsEqual } from './webhook.js';
 
 export { REUSE_MIN_REMAINING_MS } from './code-service.js';
-export { readyFrame, sseFrame } from './stream-hub.js';
+export { readyFrame, sseFrame, type StreamStats } from './stream-hub.js';
 export type { NodeHandler } from './node-adapter.js';
 
 export interface RelayOptions {
@@ -34,6 +34,12 @@ export interface RelayOptions {
   state?: SharedState;
   /** Upstream calls a minute, all instances together (default 1000, Magicline's default limit). */
   upstreamLimitPerMinute?: number;
+  /** Upstream calls a minute caused by one customer, all instances together (default 6: a code every 10 s). */
+  memberUpstreamLimitPerMinute?: number;
+  /** Open event streams on this instance past which new ones get 503 (default 90 % of the open-file limit). */
+  maxStreams?: number;
+  /** How long a webhook's body may take to arrive before a 408 (default 10000 ms). */
+  webhookBodyTimeoutMs?: number;
   logger?: RelayLogger;
   /** Default 8000 ms. */
   upstreamTimeoutMs?: number;
@@ -54,12 +60,33 @@ export interface Relay {
   listen(options?: { port?: number; hostname?: string }): Promise<{ server: Server; port: number; url: string }>;
   /** This instance's open event streams for a customer (monitoring, tests). */
   openStreams(customerId: string): number;
+  /** This instance's open streams, the bytes waiting for them, and the live check-ins written to them. */
+  streamStats(): StreamStats;
+  /** Open event streams on this instance past which new ones get 503. */
+  readonly maxStreams: number;
   /** Ends event streams, timers, upstream calls, servers from `listen` and the Redis connections. */
   close(): Promise<void>;
 }
 
 const RELAY_PATH = /^\/(?:healthz|webhooks\/magicline|v1\/customers\/[^/]+\/(?:access-code|events))\/?$/;
 const NO_STORE = { 'Cache-Control': 'no-store' };
+/** What the member check leaves for the routes: until when the member is allowed (epoch ms, or Infinity). */
+type Env = { Variables: { allowedUntil: number } };
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-store',
+  // Proxies such as nginx would otherwise hold the stream back.
+  'X-Accel-Buffering': 'no',
+  // No type sniffing: a browser that sniffs holds the first bytes back, and they carry the replay.
+  'X-Content-Type-Options': 'nosniff',
+};
+
+function unavailable(error: string): Response {
+  return new Response(JSON.stringify({ error }), {
+    status: 503,
+    headers: { ...NO_STORE, 'Content-Type': 'application/json', 'Retry-After': '5' },
+  });
+}
 
 /**
  * The partner relay: the element's access-code and check-in routes, the
@@ -87,6 +114,9 @@ export function createRelay(options: RelayOptions): Relay {
   for (const name of ['magiclineBaseUrl', 'magiclineApiKey', 'webhookApiKey'] as const) {
     if (typeof options[name] !== 'string' || !options[name]) throw new TypeError(`createRelay: ${name} is required`);
   }
+  // Magicline takes its key as a header; a password in the URL would only end up in error messages.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(options.magiclineBaseUrl))
+    throw new TypeError('createRelay: magiclineBaseUrl must not hold a user name or password');
   const logger = options.logger ?? jsonLogger;
   const ownsState = !options.state;
   const state =
@@ -104,6 +134,7 @@ export function createRelay(options: RelayOptions): Relay {
     state,
     logger,
     limitPerMinute: options.upstreamLimitPerMinute ?? 1000,
+    ...(options.memberUpstreamLimitPerMinute ? { memberLimitPerMinute: options.memberUpstreamLimitPerMinute } : {}),
     upstream: {
       baseUrl: options.magiclineBaseUrl,
       apiKey: options.magiclineApiKey,
@@ -112,7 +143,13 @@ export function createRelay(options: RelayOptions): Relay {
       signal: upstreamAbort.signal,
     },
   });
-  const hub = createStreamHub({ state, logger, keepAliveMs: options.keepAliveMs ?? 15_000 });
+  const maxStreams = options.maxStreams ?? defaultMaxStreams();
+  const hub = createStreamHub({
+    state,
+    logger,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    maxStreams,
+  });
   const deliveries = new Set<Promise<void>>();
   let closed = false;
 
@@ -126,7 +163,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (!available) hub.endAll();
   });
 
-  const app = new Hono();
+  const app = new Hono<Env>();
   app.onError((error, c) => {
     logger.error('request failed', { path: new URL(c.req.url).pathname, error: describeError(error) });
     return c.json({ error: 'internal error' }, 500, NO_STORE);
@@ -141,17 +178,15 @@ export function createRelay(options: RelayOptions): Relay {
     maxAge: 600,
   });
 
-  const authorizeMember: MiddlewareHandler = async (c, next) => {
+  const authorizeMember: MiddlewareHandler<Env> = async (c, next) => {
     const customerId = c.req.param('customerId') ?? '';
     if (!isCustomerId(customerId)) return c.json({ error: 'customerId must be 1 to 19 digits' }, 400, NO_STORE);
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const answer: Authorization | unknown = await options.authorize(
-      c.req.raw,
-      customerId,
-      incoming ? { incoming } : {},
-    );
+    const answer: unknown = await options.authorize(c.req.raw, customerId, incoming ? { incoming } : {});
     if (answer === 'unauthorized') return c.json({ error: 'not signed in' }, 401, NO_STORE);
-    if (answer !== 'allow') return c.json({ error: 'not your customer id' }, 403, NO_STORE);
+    const until = allowedUntil(answer);
+    if (until === null) return c.json({ error: 'not your customer id' }, 403, NO_STORE);
+    c.set('allowedUntil', until);
     await next();
   };
 
@@ -162,34 +197,23 @@ export function createRelay(options: RelayOptions): Relay {
   );
 
   app.get('/v1/customers/:customerId/events', (c) => {
-    if (closed || !state.available)
-      return c.json({ error: 'check-ins are unavailable for a moment' }, 503, { ...NO_STORE, 'Retry-After': '5' });
-    const key = customerKey(c.req.param('customerId'));
+    if (closed || !state.available) return unavailable('check-ins are unavailable for a moment');
+    // Hono answers HEAD with the GET route and drops the body: a stream opened for it would never end.
+    if (c.req.method === 'HEAD') return new Response(null, { headers: STREAM_HEADERS });
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
-    const response = streamSSE(c, (stream) =>
-      hub.serve(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal),
-    );
-    const headers = {
-      'Cache-Control': 'no-store',
-      // Proxies such as nginx would otherwise hold the stream back.
-      'X-Accel-Buffering': 'no',
-      // No type sniffing: a browser that sniffs holds the first bytes back, and they carry the replay.
-      'X-Content-Type-Options': 'nosniff',
-    };
-    // On the context for Node's adapter, which may build the response from it, and on the response itself.
-    for (const [name, value] of Object.entries(headers)) {
-      c.header(name, value);
-      response.headers.set(name, value);
-    }
-    return response;
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const body = hub.open(customerKey(c.req.param('customerId')), lastId, c.get('allowedUntil'), incoming);
+    if (!body) return unavailable('this relay holds all the streams it can; try again shortly');
+    return new Response(body, { headers: STREAM_HEADERS });
   });
 
   app.post('/webhooks/magicline', async (c) => {
     if (!(await secretsEqual(c.req.header('X-API-KEY') ?? '', options.webhookApiKey))) {
       return c.json({ error: 'invalid X-API-KEY' }, 401);
     }
-    const text = await readBody(c.req.raw);
+    const text = await readBody(c.req.raw, undefined, options.webhookBodyTimeoutMs);
     if (text === 'too-large') return c.json({ error: 'body larger than 64 KiB' }, 413);
+    if (text === 'timeout') return c.json({ error: 'body did not arrive in time' }, 408, { Connection: 'close' });
     let parsed: unknown;
     try {
       if (text === 'not-utf8') throw new Error();
@@ -197,8 +221,12 @@ export function createRelay(options: RelayOptions): Relay {
     } catch {
       return c.json({ error: 'body is not JSON' }, 400);
     }
+    // JSON.parse keeps the last of two keys: routing must not read another entityId than the element does.
+    if (hasDuplicateTopLevelKey(text)) return c.json({ error: 'a key appears twice' }, 400);
     const digits = entityIdDigits(text);
-    // Only check-ins are relayed: other events' entityId need not be a customer.
+    if (parsed && typeof parsed === 'object' && 'entityId' in parsed && (digits === null || !isCustomerId(digits)))
+      return c.json({ error: 'entityId must be a whole number of 1 to 19 digits' }, 400);
+    // Only check-ins are relayed.
     if (digits !== null && isCheckin(parsed)) {
       // Answer at once (Magicline waits 5 s at most and does not retry); the work follows.
       const delivery = deliver(customerKey(digits), text as string);
@@ -244,6 +272,8 @@ export function createRelay(options: RelayOptions): Relay {
     nodeHandler: node.nodeHandler,
     listen: node.listen,
     openStreams: (customerId) => hub.count(customerKey(customerId)),
+    streamStats: () => hub.stats(),
+    maxStreams,
     async close() {
       if (closed) return;
       closed = true;

@@ -7,12 +7,15 @@ import { jwtAuthorizer } from '../../src/server/index.js';
 
 const SECRET = 'a-member-token-secret-of-32-bytes-or-more';
 const authorize = jwtAuthorizer({ secret: SECRET });
-const check = (token: string | null, customerId: string) =>
-  authorize(
+const check = async (token: string | null, customerId: string, authorizer = authorize) => {
+  const answer = await authorizer(
     new Request('http://relay.test/', token === null ? {} : { headers: { Authorization: `Bearer ${token}` } }),
     customerId,
     {},
   );
+  // An allowed token also says until when: see the expiry test below.
+  return typeof answer === 'object' && answer.allow ? 'allow' : answer;
+};
 
 /** What the README's PHP `relay_token()` builds, step by step. */
 function phpToken(customerId: string, secret: string, now = Math.floor(Date.now() / 1000)): string {
@@ -37,6 +40,19 @@ describe('jwtAuthorizer', () => {
     assert.equal(await check(phpToken('1234567', SECRET), '1234567'), 'allow');
     assert.equal(await check(phpToken('1234567', SECRET), '0001234567'), 'allow');
     assert.equal(await check(phpToken('1234567', SECRET), '7654321'), 'forbidden');
+  });
+
+  it('allows until the token expires: its exp plus the clock tolerance', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1234567')
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(SECRET));
+    const request = new Request('http://relay.test/', { headers: { Authorization: `Bearer ${token}` } });
+    assert.deepEqual(await authorize(request, '1234567', {}), { allow: true, expiresAt: (exp + 30) * 1000 });
+    const strict = jwtAuthorizer({ secret: SECRET, clockToleranceSeconds: 0 });
+    assert.deepEqual(await strict(request, '1234567', {}), { allow: true, expiresAt: exp * 1000 });
   });
 
   it('answers unauthorized without a valid, unexpired HS256 token', async () => {

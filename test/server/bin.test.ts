@@ -54,6 +54,27 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
     ],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example,app2.example' }, /ALLOWED_ORIGINS must list origins/],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example/path' }, /ALLOWED_ORIGINS must list origins/],
+    [
+      'MAGICLINE_BASE_URL',
+      { MAGICLINE_BASE_URL: 'https://partner:hunter2-secret@magicline.example' },
+      /MAGICLINE_BASE_URL must not hold a user name or password/,
+    ],
+    [
+      'MAGICLINE_BASE_URL',
+      { MAGICLINE_BASE_URL: 'ftp://partner:hunter2-secret@magicline.example' },
+      /MAGICLINE_BASE_URL must be an http: or https: URL/,
+    ],
+    [
+      'MAGICLINE_BASE_URL',
+      { MAGICLINE_BASE_URL: 'https://partner:hunter2-secret@magic line' },
+      /MAGICLINE_BASE_URL must be an http: or https: URL/,
+    ],
+    [
+      'MEMBER_UPSTREAM_LIMIT_PER_MINUTE',
+      { MEMBER_UPSTREAM_LIMIT_PER_MINUTE: 'six' },
+      /MEMBER_UPSTREAM_LIMIT_PER_MINUTE must be a whole number/,
+    ],
+    ['MAX_STREAMS', { MAX_STREAMS: '0' }, /MAX_STREAMS must be a whole number/],
   ];
   for (const [name, change, message] of bad) {
     it(`exits non-zero at start, naming ${name}, for ${JSON.stringify(change)}`, async () => {
@@ -64,7 +85,9 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
       assert.equal(code, 2);
       assert.match(bin.stderr(), message);
       assert.ok(
-        !bin.stderr().includes('short-secret') && !bin.stderr().includes('bin-magicline-key'),
+        !bin.stderr().includes('short-secret') &&
+          !bin.stderr().includes('bin-magicline-key') &&
+          !bin.stderr().includes('hunter2-secret'),
         'no secret in the message',
       );
     });
