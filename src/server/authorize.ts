@@ -1,13 +1,32 @@
 import type { IncomingMessage } from 'node:http';
-import { jwtVerify } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { customerKey, isCustomerId } from '../internal/customer-id.js';
 
 /**
- * What an `authorize` callback answers: `'allow'`, `'unauthorized'` (401: no
- * or bad credentials) or `'forbidden'` (403: signed in, but not this
+ * What an `authorize` callback answers: `'allow'`, `{ allow: true, expiresAt }`
+ * (allowed until `expiresAt`, epoch ms or a Date: an open event stream ends
+ * then, and the client reconnects with fresh credentials), `'unauthorized'`
+ * (401: no or bad credentials) or `'forbidden'` (403: signed in, but not this
  * customer). Anything else counts as `'forbidden'`; a thrown error as a 500.
  */
-export type Authorization = 'allow' | 'unauthorized' | 'forbidden';
+export type Authorization = 'allow' | AllowedUntil | 'unauthorized' | 'forbidden';
+
+/** Allowed, until the credentials expire. */
+export interface AllowedUntil {
+  allow: true;
+  /** Epoch ms or a Date; absent: as long as a plain `'allow'`. */
+  expiresAt?: number | Date;
+}
+
+/** Until when an answer allows: epoch ms, Infinity for a plain `'allow'`, null when it does not allow. */
+export function allowedUntil(answer: unknown): number | null {
+  if (answer === 'allow') return Infinity;
+  if (!answer || typeof answer !== 'object' || (answer as AllowedUntil).allow !== true) return null;
+  const { expiresAt } = answer as AllowedUntil;
+  if (expiresAt === undefined) return Infinity;
+  const ms = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
+  return typeof ms === 'number' && !Number.isNaN(ms) ? ms : null;
+}
 
 /** Where the request came from: in Node (`nodeHandler`, `listen`), the Node request, as Express and its session middleware left it. */
 export interface AuthorizeContext {
@@ -52,28 +71,28 @@ export interface JwtAuthorizerOptions {
  * `Authorization: Bearer <JWT>`, HS256, `sub` = the customer id, `exp`
  * required, `studio` = the studio's id (required with `requireStudio`; a
  * token for another studio is 403): what the standalone relay uses. `sub` and
- * the path compare as customers (leading zeros do not matter). Works as
- * either callback, `authorize(request, customerId, context)` or
+ * the path compare as customers (leading zeros do not matter). Allowed until
+ * the token is no longer accepted: its `exp` plus the clock tolerance. Works
+ * as either callback, `authorize(request, customerId, context)` or
  * `authorize(request, { studio, customerId })`.
  */
 export function jwtAuthorizer(options: JwtAuthorizerOptions): Authorize & AuthorizeMember {
   const key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+  const toleranceSeconds = options.clockToleranceSeconds ?? 30;
   const check = async (request: Request, customerId: string, studio: string | undefined): Promise<Authorization> => {
     const match = /^Bearer[ ]+([A-Za-z0-9_.-]+)\s*$/.exec(request.headers.get('Authorization') ?? '');
     if (!match) return 'unauthorized';
-    let sub: unknown;
-    let claimed: unknown;
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(match[1]!, key, {
+      ({ payload } = await jwtVerify(match[1]!, key, {
         algorithms: ['HS256'],
         requiredClaims: ['exp', 'sub'],
-        clockTolerance: options.clockToleranceSeconds ?? 30,
-      });
-      sub = payload.sub;
-      claimed = payload.studio;
+        clockTolerance: toleranceSeconds,
+      }));
     } catch {
       return 'unauthorized';
     }
+    const { sub, exp, studio: claimed } = payload;
     if (typeof sub !== 'string' || !isCustomerId(sub)) return 'forbidden';
     // Signed in, but for another studio (or for none, where the relay serves several): 403, not 401.
     if (
@@ -82,7 +101,8 @@ export function jwtAuthorizer(options: JwtAuthorizerOptions): Authorize & Author
         : typeof claimed !== 'string' || (studio !== undefined && claimed !== studio)
     )
       return 'forbidden';
-    return customerKey(sub) === customerKey(customerId) ? 'allow' : 'forbidden';
+    if (customerKey(sub) !== customerKey(customerId)) return 'forbidden';
+    return { allow: true, expiresAt: (exp! + toleranceSeconds) * 1000 };
   };
   return ((request: Request, member: string | MemberContext, context?: AuthorizeContext) =>
     typeof member === 'string'

@@ -21,6 +21,8 @@ async function main() {
     studios: config.studios.map((studio) => studio.id),
     sharedState: config.redisUrl ? 'redis' : 'memory',
     upstreamLimitPerMinute: config.upstreamLimitPerMinute,
+    memberUpstreamLimitPerMinute: config.memberUpstreamLimitPerMinute,
+    maxStreams: relay.maxStreams,
     allowedOrigins: config.allowedOrigins,
     metricsToken: Boolean(config.metricsToken),
   });

@@ -5,13 +5,19 @@ import { fetchAccessCode, type UpstreamOptions, type UpstreamResult } from './up
 
 /** A code is handed out again only while it has at least this long left on Magicline's clock. */
 export const REUSE_MIN_REMAINING_MS = 10_000;
+/** Magicline's 404 and 401/403 are answered again from memory for this long, without a call. */
+export const REMEMBER_REFUSAL_MS = 30_000;
+/** Each member's share of the upstream calls: a code every 10 s. */
+export const DEFAULT_MEMBER_LIMIT_PER_MINUTE = 6;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /** What a request for a code comes to: a code, a refusal of the relay's own, or Magicline's answer. */
 export type CodeOutcome =
   | { kind: 'code'; body: string; dateMs: number }
   | { kind: 'limited'; retryAfterMs: number }
-  | Exclude<UpstreamResult, { kind: 'ok' }>;
+  | Exclude<UpstreamResult, { kind: 'ok' | 'refused' }>
+  /** Magicline refused the relay's API key; `remembered` when answered from memory (logged once, when it happened). */
+  | { kind: 'refused'; status: number; remembered?: boolean };
 
 export interface CodeServiceOptions {
   state: SharedState;
@@ -19,6 +25,8 @@ export interface CodeServiceOptions {
   upstream: UpstreamOptions;
   /** Upstream calls a minute, all instances together. */
   limitPerMinute: number;
+  /** Upstream calls a minute for one customer, all instances together (default 6). */
+  memberLimitPerMinute?: number;
 }
 
 export interface CodeService {
@@ -33,6 +41,7 @@ export interface CodeService {
 /** The access-code service: coalescing of concurrent requests, the code cache and the upstream cap. */
 export function createCodeService(options: CodeServiceOptions): CodeService {
   const { state, logger, upstream, limitPerMinute } = options;
+  const memberLimit = options.memberLimitPerMinute ?? DEFAULT_MEMBER_LIMIT_PER_MINUTE;
   const inflight = new Map<string, Promise<CodeOutcome>>();
   let closed = false;
 
@@ -43,12 +52,24 @@ export function createCodeService(options: CodeServiceOptions): CodeService {
       if (cached.expiresAtMs - magiclineNow >= REUSE_MIN_REMAINING_MS)
         return { kind: 'code', body: cached.body, dateMs: magiclineNow };
     }
+    const remembered = await state.rememberedUpstreamStatus(key);
+    if (remembered === 404) return { kind: 'not-found' };
+    if (remembered !== null) return { kind: 'refused', status: remembered, remembered: true };
+    // The member's own share first: one member's storm must not spend the studio's allowance.
+    const share = await state.takeMemberSlot(key, memberLimit);
+    if (!share.ok) return { kind: 'limited', retryAfterMs: share.retryAfterMs };
     const slot = await state.takeUpstreamSlot(limitPerMinute);
     if (!slot.ok) {
       logger.warn('upstream limit reached', { limitPerMinute });
       return { kind: 'limited', retryAfterMs: slot.retryAfterMs };
     }
     const result = await fetchAccessCode(upstream, key);
+    if (result.kind === 'not-found' || result.kind === 'refused') {
+      const status = result.kind === 'refused' ? result.status : 404;
+      await state.rememberUpstreamStatus(key, status, REMEMBER_REFUSAL_MS).catch((error: unknown) => {
+        logger.warn('upstream answer not remembered', { error: describeError(error) });
+      });
+    }
     if (result.kind !== 'ok') return result;
     const ttlMs = result.expiresAtMs === null ? 0 : result.expiresAtMs - result.dateMs - REUSE_MIN_REMAINING_MS;
     // A check-in during the call may have used the code: answer it, but do not keep it.
@@ -104,9 +125,10 @@ export function codeResponse(outcome: CodeOutcome, logger: RelayLogger): Respons
     case 'not-found':
       return json(404, 'customer not found');
     case 'refused':
-      logger.error('Magicline refused the API key: check MAGICLINE_API_KEY and its CUSTOMER_READ scope', {
-        status: outcome.status,
-      });
+      if (!outcome.remembered)
+        logger.error('Magicline refused the API key: check MAGICLINE_API_KEY and its CUSTOMER_READ scope', {
+          status: outcome.status,
+        });
       return json(502, 'Magicline refused the relay');
     case 'bad-gateway':
       logger.warn('Magicline answered badly', { status: outcome.status });

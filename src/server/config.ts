@@ -1,5 +1,6 @@
 import { createRelay, type Relay, type StudiosRelayOptions } from './relay.js';
 import { jwtAuthorizer } from './authorize.js';
+import { withoutUserInfo } from './log.js';
 import { readStudiosFile } from './studios-file.js';
 import { baseUrl, DEFAULT_STUDIO_ID, StudiosError, type Studio } from './studios.js';
 
@@ -14,6 +15,9 @@ export interface RelayConfig {
   metricsToken: string | undefined;
   redisUrl: string | undefined;
   upstreamLimitPerMinute: number;
+  memberUpstreamLimitPerMinute: number;
+  /** Unset: 90 % of the process's open-file limit. */
+  maxStreams: number | undefined;
   allowedOrigins: string[];
 }
 
@@ -53,6 +57,8 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
   if (redisUrl && !/^rediss?:\/\/./.test(redisUrl))
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  const memberUpstreamLimitPerMinute = integer('MEMBER_UPSTREAM_LIMIT_PER_MINUTE', 6, 1, 1_000_000);
+  const maxStreams = env.MAX_STREAMS?.trim() ? integer('MAX_STREAMS', 0, 1, 10_000_000) : undefined;
   const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim())
@@ -65,7 +71,9 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
       parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== origin) {
-      throw new ConfigError(`ALLOWED_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
+      throw new ConfigError(
+        `ALLOWED_ORIGINS must list origins such as https://app.example.com, got "${withoutUserInfo(origin)}"`,
+      );
     }
   }
   return {
@@ -76,6 +84,8 @@ export function readConfig(env: Record<string, string | undefined>): RelayConfig
     metricsToken,
     redisUrl,
     upstreamLimitPerMinute,
+    memberUpstreamLimitPerMinute,
+    maxStreams,
     allowedOrigins,
   };
 }
@@ -119,6 +129,8 @@ export function relayFromConfig(config: RelayConfig, extra: Partial<StudiosRelay
     studios: config.studios,
     authorize: jwtAuthorizer({ secret: config.memberTokenSecret, requireStudio: config.studios.length > 1 }),
     allowedOrigins: config.allowedOrigins,
+    memberUpstreamLimitPerMinute: config.memberUpstreamLimitPerMinute,
+    ...(config.maxStreams ? { maxStreams: config.maxStreams } : {}),
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...extra,

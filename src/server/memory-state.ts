@@ -30,6 +30,17 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
   let seq = 0;
   /** This minute's upstream calls by bucket. */
   const rates = new Map<string, { window: number; count: number }>();
+  /** Per-member call counts and remembered statuses, each until an epoch ms; swept as they pass. */
+  const memberCalls = new Map<string, { count: number; until: number }>();
+  const statuses = new Map<string, { status: number; until: number }>();
+  let nextSweep = 0;
+
+  function sweep(at: number) {
+    if (at < nextSweep) return;
+    nextSweep = at + 10_000;
+    for (const [key, item] of memberCalls) if (at >= item.until) memberCalls.delete(key);
+    for (const [key, item] of statuses) if (at >= item.until) statuses.delete(key);
+  }
 
   function nextId(): string {
     const ms = now();
@@ -104,6 +115,24 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
       rate.count++;
       return { ok: true };
     },
+    async takeMemberSlot(customerKey, limitPerMinute): Promise<SlotAnswer> {
+      const at = now();
+      sweep(at);
+      let item = memberCalls.get(customerKey);
+      if (!item || at >= item.until) memberCalls.set(customerKey, (item = { count: 0, until: at + 60_000 }));
+      if (item.count >= limitPerMinute) return { ok: false, retryAfterMs: item.until - at };
+      item.count++;
+      return { ok: true };
+    },
+    async rememberUpstreamStatus(customerKey, status, ttlMs) {
+      const at = now();
+      sweep(at);
+      statuses.set(customerKey, { status, until: at + ttlMs });
+    },
+    async rememberedUpstreamStatus(customerKey) {
+      const item = statuses.get(customerKey);
+      return item && now() < item.until ? item.status : null;
+    },
     async ping() {
       return true;
     },
@@ -111,6 +140,8 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
       listeners.clear();
       logs.clear();
       codes.clear();
+      memberCalls.clear();
+      statuses.clear();
     },
   };
 }

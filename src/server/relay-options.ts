@@ -1,6 +1,10 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import type { Authorization, Authorize, AuthorizeMember, MemberContext } from './authorize.js';
 import type { RelayLogger } from './log.js';
+import type { NodeHandler } from './node-adapter.js';
 import type { SharedState } from './state.js';
+import type { StreamStats } from './stream-hub.js';
 import { DEFAULT_STUDIO_ID, parseStudios, StudiosError, type Studio } from './studios.js';
 
 /** What every relay takes, however many studios it serves. */
@@ -11,6 +15,12 @@ export interface RelayCommonOptions {
   redisUrl?: string;
   /** A state of your own (it is not closed by `close()`); takes precedence over `redisUrl`. */
   state?: SharedState;
+  /** Upstream calls a minute caused by one customer, all instances together (default 6: a code every 10 s). */
+  memberUpstreamLimitPerMinute?: number;
+  /** Open event streams on this instance past which new ones get 503 (default 90 % of the open-file limit). */
+  maxStreams?: number;
+  /** How long a webhook's body may take to arrive before a 408 (default 10000 ms). */
+  webhookBodyTimeoutMs?: number;
   logger?: RelayLogger;
   /** Default 8000 ms. */
   upstreamTimeoutMs?: number;
@@ -58,6 +68,29 @@ export interface StudiosRelayOptions extends RelayCommonOptions {
   authorize: AuthorizeMember;
 }
 
+export interface Relay {
+  /** The web-standard handler: Node via `nodeHandler`/`listen`, or Deno, Bun, Workers directly. */
+  fetch(request: Request, env?: { incoming?: IncomingMessage }): Promise<Response>;
+  /** For `http.createServer`, Express (`app.use(relay.nodeHandler)`, before any body parser), Connect, Vite. */
+  nodeHandler: NodeHandler;
+  /** Starts an HTTP server (port 0: a free one); `close()` stops it. */
+  listen(options?: { port?: number; hostname?: string }): Promise<{ server: Server; port: number; url: string }>;
+  /** This instance's open event streams for a customer of a studio (default `default`). */
+  openStreams(customerId: string, studio?: string): number;
+  /** This instance's open streams, the bytes waiting for them, and the live check-ins written to them. */
+  streamStats(): StreamStats;
+  /** Open event streams on this instance past which new ones get 503. */
+  readonly maxStreams: number;
+  /** The relay's metrics registry (prom-client), e.g. to merge with your own. */
+  metrics: Registry;
+  /**
+   * Stops accepting connections, answers every request under way (a webhook still arriving is
+   * read to its end, answered and published), ends each event stream with a `retry:` hint, then
+   * ends timers, upstream calls, servers from `listen` and the Redis connections: within 9 s.
+   */
+  close(): Promise<void>;
+}
+
 /** The options' studios, checked; a fault throws a TypeError that names the studio and field. */
 export function studiosOf(options: RelayOptions | StudiosRelayOptions): Studio[] {
   if (typeof options.authorize !== 'function')
@@ -73,6 +106,9 @@ export function studiosOf(options: RelayOptions | StudiosRelayOptions): Studio[]
   for (const name of ['magiclineBaseUrl', 'magiclineApiKey', 'webhookApiKey'] as const) {
     if (typeof single[name] !== 'string' || !single[name]) throw new TypeError(`createRelay: ${name} is required`);
   }
+  // Magicline takes its key as a header; a password in the URL would only end up in error messages.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(single.magiclineBaseUrl))
+    throw new TypeError('createRelay: magiclineBaseUrl must not hold a user name or password');
   return [
     {
       id: DEFAULT_STUDIO_ID,

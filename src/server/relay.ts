@@ -1,46 +1,33 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import type { Registry } from 'prom-client';
 import { isCustomerId } from '../internal/customer-id.js';
+import { allowedUntil } from './authorize.js';
 import { codeResponse } from './code-service.js';
 import { describeError, jsonLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
-import { createRelayMetrics } from './metrics.js';
-import { createNodeAdapter, type NodeHandler } from './node-adapter.js';
+import { countedBody, createRelayMetrics } from './metrics.js';
+import { createNodeAdapter } from './node-adapter.js';
 import { createRedisState } from './redis-state.js';
-import { memberAuthorizer, studiosOf, type RelayOptions, type StudiosRelayOptions } from './relay-options.js';
-import { customerKey, isEventId } from './state.js';
+import {
+  memberAuthorizer,
+  studiosOf,
+  type Relay,
+  type RelayOptions,
+  type StudiosRelayOptions,
+} from './relay-options.js';
+import { defaultMaxStreams } from './open-files.js';
+import { customerKey } from './state.js';
 import { studioRuntimes, type StudioRuntime } from './studio-runtime.js';
 import { keyOwner, scopedKey } from './studio-state.js';
 import { createStreamHub } from './stream-hub.js';
 import { DEFAULT_STUDIO_ID, webhookKeyLookup } from './studios.js';
-import { entityIdDigits, isCheckin, readBody } from './webhook.js';
+import { entityIdDigits, hasDuplicateTopLevelKey, isCheckin, readBody } from './webhook.js';
 
 export { REUSE_MIN_REMAINING_MS } from './code-service.js';
-export { readyFrame, sseFrame } from './stream-hub.js';
+export { readyFrame, sseFrame, type StreamStats } from './stream-hub.js';
 export type { NodeHandler } from './node-adapter.js';
-export type { RelayCommonOptions, RelayOptions, StudioOptions, StudiosRelayOptions } from './relay-options.js';
-
-export interface Relay {
-  /** The web-standard handler: Node via `nodeHandler`/`listen`, or Deno, Bun, Workers directly. */
-  fetch(request: Request, env?: { incoming?: IncomingMessage }): Promise<Response>;
-  /** For `http.createServer`, Express (`app.use(relay.nodeHandler)`, before any body parser), Connect, Vite. */
-  nodeHandler: NodeHandler;
-  /** Starts an HTTP server (port 0: a free one); `close()` stops it. */
-  listen(options?: { port?: number; hostname?: string }): Promise<{ server: Server; port: number; url: string }>;
-  /** This instance's open event streams for a customer of a studio (default `default`). */
-  openStreams(customerId: string, studio?: string): number;
-  /** The relay's metrics registry (prom-client), e.g. to merge with your own. */
-  metrics: Registry;
-  /**
-   * Stops accepting connections, answers every request under way (a webhook still arriving is
-   * read to its end, answered and published), ends each event stream with a `retry:` hint, then
-   * ends timers, upstream calls, servers from `listen` and the Redis connections: within 9 s.
-   */
-  close(): Promise<void>;
-}
+export type { Relay, RelayCommonOptions, RelayOptions, StudioOptions, StudiosRelayOptions } from './relay-options.js';
 
 /** How long requests under way get to be answered once the relay closes: a webhook begun is read to its end. */
 export const SHUTDOWN_GRACE_MS = 8000;
@@ -51,7 +38,23 @@ const relayPath = (metrics: boolean) =>
   );
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-type Env = { Variables: { studio: StudioRuntime } };
+/** What the middleware leaves for the routes: the route's studio, and until when the member is allowed (epoch ms, or Infinity). */
+type Env = { Variables: { studio: StudioRuntime; allowedUntil: number } };
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-store',
+  // Proxies such as nginx would otherwise hold the stream back.
+  'X-Accel-Buffering': 'no',
+  // No type sniffing: a browser that sniffs holds the first bytes back, and they carry the replay.
+  'X-Content-Type-Options': 'nosniff',
+};
+
+function unavailable(error: string): Response {
+  return new Response(JSON.stringify({ error }), {
+    status: 503,
+    headers: { ...NO_STORE, 'Content-Type': 'application/json', 'Retry-After': '5' },
+  });
+}
 
 /**
  * The partner relay: the element's access-code and check-in routes for each
@@ -101,16 +104,17 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     signal: upstreamAbort.signal,
     ...(options.upstreamTimeoutMs ? { upstreamTimeoutMs: options.upstreamTimeoutMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.memberUpstreamLimitPerMinute ? { memberLimitPerMinute: options.memberUpstreamLimitPerMinute } : {}),
   });
   const studioOfWebhookKey = webhookKeyLookup(studios);
   const deliveries = new Set<Promise<void>>();
   /** Requests being answered (a webhook still being read among them); a stream's counts until its response starts. */
   const requests = new Set<Promise<Response>>();
-  const streams = new Set<SSEStreamingApi>();
   let closed = false;
 
   // One hub for every studio, on keys scoped by studio: one stream cap for the instance, one fan-out.
-  const hub = createStreamHub({ state, logger, keepAliveMs: options.keepAliveMs ?? 15_000 });
+  const maxStreams = options.maxStreams ?? defaultMaxStreams();
+  const hub = createStreamHub({ state, logger, keepAliveMs: options.keepAliveMs ?? 15_000, maxStreams });
   const unsubscribe = state.subscribe((message) => {
     const owner = keyOwner(message.customerKey);
     // A check-in makes a code being fetched for that customer suspect: later requests start afresh.
@@ -151,7 +155,11 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     const studio = c.var.studio.studio.id;
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     const answer = await authorize(c.req.raw, { studio, customerId, ...(incoming ? { incoming } : {}) });
-    if (answer === 'allow') return next();
+    const until = allowedUntil(answer);
+    if (until !== null) {
+      c.set('allowedUntil', until);
+      return next();
+    }
     metrics.refused(studio, 'auth');
     if (answer === 'unauthorized') return c.json({ error: 'not signed in' }, 401, NO_STORE);
     return c.json({ error: 'not your customer id' }, 403, NO_STORE);
@@ -161,34 +169,20 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     codeResponse(await c.var.studio.codes.obtain(customerKey(c.req.param('customerId')!)), logger);
 
   const events = (c: Context<Env>) => {
-    if (closed || !state.available)
-      return c.json({ error: 'check-ins are unavailable for a moment' }, 503, { ...NO_STORE, 'Retry-After': '5' });
-    const { studio } = c.var.studio;
-    const key = scopedKey(studio.id, customerKey(c.req.param('customerId')!));
+    if (closed || !state.available) return unavailable('check-ins are unavailable for a moment');
+    // Hono answers HEAD with the GET route and drops the body: a stream opened for it would never end.
+    if (c.req.method === 'HEAD') return new Response(null, { headers: STREAM_HEADERS });
+    const { id } = c.var.studio.studio;
+    const key = scopedKey(id, customerKey(c.req.param('customerId')!));
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
-    const response = streamSSE(c, async (stream) => {
-      streams.add(stream);
-      metrics.streamOpened(studio.id);
-      try {
-        await hub.serve(stream, key, isEventId(lastId) ? lastId : '', c.req.raw.signal);
-      } finally {
-        streams.delete(stream);
-        metrics.streamClosed(studio.id);
-      }
-    });
-    const headers = {
-      'Cache-Control': 'no-store',
-      // Proxies such as nginx would otherwise hold the stream back.
-      'X-Accel-Buffering': 'no',
-      // No type sniffing: a browser that sniffs holds the first bytes back, and they carry the replay.
-      'X-Content-Type-Options': 'nosniff',
-    };
-    // On the context for Node's adapter, which may build the response from it, and on the response itself.
-    for (const [name, value] of Object.entries(headers)) {
-      c.header(name, value);
-      response.headers.set(name, value);
-    }
-    return response;
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const body = hub.open(key, lastId, c.get('allowedUntil'), incoming);
+    if (!body) return unavailable('this relay holds all the streams it can; try again shortly');
+    metrics.streamOpened(id);
+    return new Response(
+      countedBody(body, () => metrics.streamClosed(id)),
+      { headers: STREAM_HEADERS },
+    );
   };
 
   for (const base of ['/v1/customers/:customerId', '/v1/studios/:studio/customers/:customerId']) {
@@ -204,8 +198,9 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
       metrics.webhookKeyRefused();
       return c.json({ error: 'invalid X-API-KEY' }, 401);
     }
-    const text = await readBody(c.req.raw);
+    const text = await readBody(c.req.raw, undefined, options.webhookBodyTimeoutMs);
     if (text === 'too-large') return c.json({ error: 'body larger than 64 KiB' }, 413);
+    if (text === 'timeout') return c.json({ error: 'body did not arrive in time' }, 408, { Connection: 'close' });
     let parsed: unknown;
     try {
       if (text === 'not-utf8') throw new Error();
@@ -213,9 +208,13 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     } catch {
       return c.json({ error: 'body is not JSON' }, 400);
     }
-    metrics.webhookReceived(runtime.studio.id);
+    // JSON.parse keeps the last of two keys: routing must not read another entityId than the element does.
+    if (hasDuplicateTopLevelKey(text)) return c.json({ error: 'a key appears twice' }, 400);
     const digits = entityIdDigits(text);
-    // Only check-ins are relayed: other events' entityId need not be a customer.
+    if (parsed && typeof parsed === 'object' && 'entityId' in parsed && (digits === null || !isCustomerId(digits)))
+      return c.json({ error: 'entityId must be a whole number of 1 to 19 digits' }, 400);
+    metrics.webhookReceived(runtime.studio.id);
+    // Only check-ins are relayed.
     if (digits !== null && isCheckin(parsed)) {
       // Answer at once (Magicline waits 5 s at most and does not retry); the work follows.
       const delivery = deliver(runtime, customerKey(digits), text as string);
@@ -267,6 +266,8 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     nodeHandler: node.nodeHandler,
     listen: node.listen,
     openStreams: (customerId, studio = DEFAULT_STUDIO_ID) => hub.count(scopedKey(studio, customerKey(customerId))),
+    streamStats: () => hub.stats(),
+    maxStreams,
     metrics: metrics.registry,
     async close() {
       if (closed) return;
@@ -275,8 +276,7 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
       // No new connections from now on; those with a request under way stay until it is answered.
       const serversClosed = node.close(SHUTDOWN_GRACE_MS);
       // Each stream's last words: reconnect soon, spread over a second (to another instance, as this one goes).
-      for (const stream of streams) void stream.write(`retry: ${Math.floor(Math.random() * 1000)}\n\n`);
-      endAllStreams();
+      hub.endAll(() => `retry: ${Math.floor(Math.random() * 1000)}\n\n`);
       // Every request begun is answered (a webhook still arriving is read to its end), then what they publish.
       while (requests.size && performance.now() < deadline) {
         let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,6 +1,7 @@
 /**
  * The relay's shared state behind one interface: check-in fan-out with a
- * replay log, the access-code cache and the upstream rate counter. One process
+ * replay log, the access-code cache, the upstream rate counters (all members,
+ * and each member) and the upstream refusals remembered. One process
  * uses `createMemoryState()`; several instances share `createRedisState(url)`.
  * Both pass the same test suite (test/server/state.test.ts).
  */
@@ -63,6 +64,15 @@ export interface SharedState {
    * (a studio's key) has an allowance of its own.
    */
   takeUpstreamSlot(limitPerMinute: number, bucket?: string): Promise<SlotAnswer>;
+  /**
+   * Takes one of the customer's own upstream calls, at most `limitPerMinute`
+   * in the minute from its first, shared by all instances.
+   */
+  takeMemberSlot(customerKey: string, limitPerMinute: number): Promise<SlotAnswer>;
+  /** Remembers Magicline's answer status for the customer (a 404, a 401/403) for `ttlMs`. */
+  rememberUpstreamStatus(customerKey: string, status: number, ttlMs: number): Promise<void>;
+  /** The status remembered for the customer, or null. */
+  rememberedUpstreamStatus(customerKey: string): Promise<number | null>;
 
   /** Resolves true while the state's backing store answers. */
   ping(): Promise<boolean>;

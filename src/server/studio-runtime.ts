@@ -20,6 +20,8 @@ export interface StudioRuntimeOptions {
   signal: AbortSignal;
   upstreamTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** Upstream calls a minute for one customer (default 6). */
+  memberLimitPerMinute?: number;
 }
 
 export function studioRuntime(studio: Studio, options: StudioRuntimeOptions): StudioRuntime {
@@ -27,11 +29,13 @@ export function studioRuntime(studio: Studio, options: StudioRuntimeOptions): St
   const state = studioState(options.state, studio.id, {
     onReusableCode: () => metrics.codeFromCache(studio.id),
     onSlotRefused: () => metrics.refused(studio.id, 'rate'),
+    onMemberSlotRefused: () => metrics.refused(studio.id, 'budget'),
   });
   const codes = createCodeService({
     state,
     logger,
     limitPerMinute: studio.upstreamLimitPerMinute,
+    ...(options.memberLimitPerMinute ? { memberLimitPerMinute: options.memberLimitPerMinute } : {}),
     upstream: {
       baseUrl: studio.magiclineBaseUrl,
       apiKey: studio.magiclineApiKey,

@@ -7,12 +7,15 @@ export interface StudioStateHooks {
   onReusableCode?(): void;
   /** The studio's upstream allowance for this minute is spent. */
   onSlotRefused?(): void;
+  /** A member's own upstream allowance is spent. */
+  onMemberSlotRefused?(): void;
 }
 
 /**
  * One studio's view of the shared state: customer 123 of this studio is
- * another key than customer 123 of any other (cache, replay, fan-out, Redis
- * keys), and its upstream calls count against its own allowance. Studio
+ * another key than customer 123 of any other (cache, budget, remembered
+ * answers, replay, fan-out, Redis keys), and its upstream calls count against
+ * its own allowance. Studio
  * `default` keeps the bare keys a single-studio relay has always used, so a
  * deploy over running instances shares their state. Closing the view leaves
  * the state open.
@@ -49,6 +52,14 @@ export function studioState(state: SharedState, studio: string, hooks: StudioSta
       if (!answer.ok) hooks.onSlotRefused?.();
       return answer;
     },
+    async takeMemberSlot(customerKey, limitPerMinute) {
+      const answer = await state.takeMemberSlot(scoped(customerKey), limitPerMinute);
+      if (!answer.ok) hooks.onMemberSlotRefused?.();
+      return answer;
+    },
+    rememberUpstreamStatus: (customerKey, status, ttlMs) =>
+      state.rememberUpstreamStatus(scoped(customerKey), status, ttlMs),
+    rememberedUpstreamStatus: (customerKey) => state.rememberedUpstreamStatus(scoped(customerKey)),
     ping: () => state.ping(),
     async close() {},
   };

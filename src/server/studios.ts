@@ -98,6 +98,8 @@ export function baseUrl(value: unknown, name: string): string {
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
     throw new StudiosError(`${name} must be an http: or https: URL`);
+  // Magicline takes its key as a header; a password in the URL would only end up in error messages.
+  if (url.username || url.password) throw new StudiosError(`${name} must not hold a user name or password`);
   return value.trim();
 }
 

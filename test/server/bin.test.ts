@@ -56,6 +56,27 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
     ],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example,app2.example' }, /ALLOWED_ORIGINS must list origins/],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://app.example/path' }, /ALLOWED_ORIGINS must list origins/],
+    [
+      'MAGICLINE_BASE_URL',
+      { MAGICLINE_BASE_URL: 'https://partner:hunter2-secret@magicline.example' },
+      /MAGICLINE_BASE_URL must not hold a user name or password/,
+    ],
+    [
+      'MAGICLINE_BASE_URL',
+      { MAGICLINE_BASE_URL: 'ftp://partner:hunter2-secret@magicline.example' },
+      /MAGICLINE_BASE_URL must be an http: or https: URL/,
+    ],
+    [
+      'MAGICLINE_BASE_URL',
+      { MAGICLINE_BASE_URL: 'https://partner:hunter2-secret@magic line' },
+      /MAGICLINE_BASE_URL must be an http: or https: URL/,
+    ],
+    [
+      'MEMBER_UPSTREAM_LIMIT_PER_MINUTE',
+      { MEMBER_UPSTREAM_LIMIT_PER_MINUTE: 'six' },
+      /MEMBER_UPSTREAM_LIMIT_PER_MINUTE must be a whole number/,
+    ],
+    ['MAX_STREAMS', { MAX_STREAMS: '0' }, /MAX_STREAMS must be a whole number/],
   ];
   for (const [name, change, message] of bad) {
     it(`exits non-zero at start, naming ${name}, for ${JSON.stringify(change)}`, async () => {
@@ -66,7 +87,9 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
       assert.equal(code, 2);
       assert.match(bin.stderr(), message);
       assert.ok(
-        !bin.stderr().includes('short-secret') && !bin.stderr().includes('bin-magicline-key'),
+        !bin.stderr().includes('short-secret') &&
+          !bin.stderr().includes('bin-magicline-key') &&
+          !bin.stderr().includes('hunter2-secret'),
         'no secret in the message',
       );
     });
@@ -162,7 +185,7 @@ describe('gym-access-qr-relay with RELAY_STUDIOS_FILE and HOST', { concurrency: 
   };
   const studio = (id: string, extra: Record<string, unknown> = {}) => ({
     id,
-    magiclineBaseUrl: 'https://user:url-password@studio.example',
+    magiclineBaseUrl: 'https://studio.example',
     magiclineApiKey: `secret-api-key-${id}`,
     webhookApiKey: `secret-webhook-key-${id}`,
     ...extra,
@@ -181,6 +204,13 @@ describe('gym-access-qr-relay with RELAY_STUDIOS_FILE and HOST', { concurrency: 
         RELAY_STUDIOS_FILE: file('ftp.json', [studio('c', { magiclineBaseUrl: 'ftp://user:url-password@x' })]),
       }),
       /RELAY_STUDIOS_FILE: studio "c": magiclineBaseUrl must be an http: or https: URL/,
+    ],
+    [
+      'a studio URL with a password in it',
+      () => ({
+        RELAY_STUDIOS_FILE: file('user.json', [studio('e', { magiclineBaseUrl: 'https://user:url-password@x' })]),
+      }),
+      /RELAY_STUDIOS_FILE: studio "e": magiclineBaseUrl must not hold a user name or password/,
     ],
     [
       'a file that is missing',

@@ -74,7 +74,10 @@ describe('a relay serving two studios', () => {
     ];
   };
 
-  async function instance(list: StudioOptions[], extra: { metricsToken?: string } = {}) {
+  async function instance(
+    list: StudioOptions[],
+    extra: { metricsToken?: string; memberUpstreamLimitPerMinute?: number } = {},
+  ) {
     const relay = createRelay({
       studios: list,
       authorize: jwtAuthorizer({ secret: SECRET, requireStudio: true }),
@@ -192,7 +195,10 @@ describe('a relay serving two studios', () => {
 
   it('counts per studio on /metrics, in Prometheus text, behind METRICS_TOKEN', async () => {
     const list = studios();
-    const { url, code, events } = await instance(list, { metricsToken: 'scrape-token' });
+    const { url, code, events } = await instance(list, {
+      metricsToken: 'scrape-token',
+      memberUpstreamLimitPerMinute: 1,
+    });
     const scrape = async () => {
       const response = await fetch(`${url}/metrics`, { headers: { Authorization: 'Bearer scrape-token' } });
       assert.equal(response.status, 200);
@@ -210,10 +216,25 @@ describe('a relay serving two studios', () => {
     await code(ids.b, '55', await bearer({ sub: '55', studio: ids.a }));
     const stream = await events(ids.b, '55', await bearer({ sub: '55', studio: ids.b }));
     await connected(stream);
+    // Codes too short-lived to keep: each request would be a call, and the member's budget is one a minute.
+    north.lifetimeMs = 5_000;
+    try {
+      assert.equal((await code(ids.a, '57', await bearer({ sub: '57', studio: ids.a }))).status, 200);
+      assert.equal((await code(ids.a, '57', await bearer({ sub: '57', studio: ids.a }))).status, 429);
+      assert.equal(
+        (await code(ids.b, '57', await bearer({ sub: '57', studio: ids.b }))).status,
+        200,
+        'customer 57 of the other studio has a budget of its own',
+      );
+    } finally {
+      north.lifetimeMs = 30_000;
+    }
     await postWebhook(url, checkinBody('56'), 'south-webhook-key');
     await postWebhook(url, checkinBody('56'), 'wrong-key');
     let samples = await scrape();
-    assert.equal(value(samples, 'upstream_calls_total', { ...a, status: '200' }), 1);
+    assert.equal(value(samples, 'upstream_calls_total', { ...a, status: '200' }), 2);
+    assert.equal(value(samples, 'refusals_total', { ...a, reason: 'budget' }), 1);
+    assert.equal(value(samples, 'refusals_total', { ...b, reason: 'budget' }), 0);
     assert.equal(value(samples, 'codes_from_cache_total', a), 1);
     assert.equal(value(samples, 'refusals_total', { ...b, reason: 'auth' }), 1);
     assert.equal(value(samples, 'refusals_total', { ...a, reason: 'auth' }), 0);
