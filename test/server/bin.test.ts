@@ -83,7 +83,10 @@ describe('gym-access-qr-relay', { concurrency: 4 }, () => {
       const env = { ...GOOD, ...change };
       for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
       const bin = run(env as Record<string, string>);
+      // A bin that starts after all must not outlive the test.
+      const running = setTimeout(() => bin.child.kill('SIGKILL'), 15_000);
       const code = await bin.exited;
+      clearTimeout(running);
       assert.equal(code, 2);
       assert.match(bin.stderr(), message);
       assert.ok(

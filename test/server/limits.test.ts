@@ -237,6 +237,33 @@ describe('slow readers', () => {
     for (const body of bodies) assert.ok(received.includes(`data: ${body}\n`));
     assert.ok(received.indexOf(`data: ${bodies[39]}`) < received.indexOf('event: ready'), 'the replay comes first');
   });
+  it('a replay comes in pieces of one check-in each, as the reader takes them', async () => {
+    const state = createMemoryState();
+    const relay = createRelay({
+      magiclineBaseUrl: 'http://127.0.0.1:9',
+      magiclineApiKey: 'k',
+      webhookApiKey: WEBHOOK_KEY,
+      authorize: () => 'allow',
+      logger: recordingLogger(),
+      state,
+    });
+    cleanups.push(
+      () => relay.close(),
+      () => state.close(),
+    );
+    for (let i = 0; i < 20; i++) await state.publish('68', bigCheckin('68', 60_000));
+    const response = await relay.fetch(new Request('http://relay.test/v1/customers/68/events?lastEventId=0-0'));
+    const reader = response.body!.getReader();
+    const pieces: number[] = [];
+    for (;;) {
+      const { value } = await reader.read();
+      pieces.push(value!.byteLength);
+      if (new TextDecoder().decode(value).includes('event: ready')) break;
+    }
+    await reader.cancel();
+    assert.equal(pieces.length, 21, 'twenty check-ins, then the ready event');
+    assert.ok(Math.max(...pieces) < 64 * 1024, `the largest piece: ${Math.max(...pieces)} bytes`);
+  });
 });
 
 describe('ids from clients', () => {
