@@ -1,4 +1,3 @@
-import type { UnderlyingSource } from 'node:stream/web';
 import { describeError, type RelayLogger } from './log.js';
 import { compareEventIds, isEventId, type CheckinMessage, type SharedState } from './state.js';
 
@@ -64,7 +63,7 @@ const EXPIRY_SWEEP_MS = 1000;
  * (`pull`) only while its queue holds less than {@link MAX_UNSENT_BYTES}, so a
  * replay is written as fast as the client reads it, and no faster.
  */
-class HubStream implements UnderlyingSource<Uint8Array> {
+class HubStream {
   controller!: ReadableStreamDefaultController<Uint8Array>;
   phase: 'opening' | 'replaying' | 'live' | 'ended' = 'opening';
   /** The newest id this stream has taken; older or equal ones are not sent again. */
