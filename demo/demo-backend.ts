@@ -1,15 +1,18 @@
 // The demo's backend (`npm start`) and the browser tests': the package's own
 // relay in front of the mock Magicline Open API, on one origin, with no Redis.
 //
-// The mock plays Magicline on its own loopback port, as Magicline is another
-// host; the relay calls it with an API key, and its gate posts check-in
-// webhooks to the relay's `/webhooks/magicline`. On the page's origin:
+// Two studios, as a partner serves many: `default` and `hamburg`, each with its
+// own mock Open API on its own loopback port (as each Magicline tenant is its
+// own host), its own API key and its own webhook key. The relay calls each
+// with its key, and each mock's gate posts check-in webhooks with its studio's
+// webhook key to the relay's one `/webhooks/magicline`. On the page's origin:
 //
-//   /v1/customers/{id}/access-code, /v1/customers/{id}/events, /webhooks/magicline, /healthz   the relay
-//   /v1/checkins      the front desk's feed (demo/checkins-route.ts, over src/server/checkin-feed.ts)
-//   /gate/scan, /mock/settings, /mock/current-code, /mock/stats, /mock/webhooks   the mock (the gate and the demo form)
-//   /magicline/…      the mock Open API itself (the tests of the mock)
-//   /mock/streams?customerId=   how many event streams the relay has open for that customer
+//   /v1/studios/{studio}/customers/{id}/access-code, …/events   the relay (and /v1/customers/… for `default`)
+//   /webhooks/magicline, /healthz, /metrics                        the relay
+//   /v1/checkins      the front desk's feed of `default` (demo/checkins-route.ts, over src/server/checkin-feed.ts)
+//   /gate/scan, /mock/settings, /mock/current-code, /mock/stats, /mock/webhooks   the mock of `?studio=` (default `default`)
+//   /magicline/…      the `default` mock Open API itself (the tests of the mock)
+//   /mock/streams?customerId=&studio=   how many event streams the relay has open for that customer
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCheckinFeed, type CheckinFeed } from '../src/server/checkin-feed.js';
@@ -17,10 +20,21 @@ import { createRelay, type Relay, type RelayLogger } from '../src/server/index.j
 import { DEMO_STUDIO, serveCheckins } from './checkins-route.js';
 import { createMockOpenApi } from './mock-open-api.js';
 
-/** What the relay sends to the mock Open API, and what the mock checks. */
+/** What the relay sends to the `default` studio's mock Open API, and what the mock checks. */
 export const DEMO_MAGICLINE_API_KEY = 'demo-magicline-key';
-/** What the mock's gate sends with its webhooks, and what the relay checks. */
+/** What the `default` studio's gate sends with its webhooks, and what the relay checks. */
 export const DEMO_WEBHOOK_API_KEY = 'demo-api-key';
+
+/** The demo's studios (the pages' pickers list them too): the first is `default`, what the single-studio routes mean. */
+export const DEMO_STUDIOS = [
+  { id: 'default', name: 'Berlin Mitte', apiKey: DEMO_MAGICLINE_API_KEY, webhookApiKey: DEMO_WEBHOOK_API_KEY },
+  {
+    id: 'hamburg',
+    name: 'Hamburg Altona',
+    apiKey: 'demo-hamburg-magicline-key',
+    webhookApiKey: 'demo-hamburg-api-key',
+  },
+] as const;
 
 type Next = (error?: unknown) => void;
 
@@ -39,37 +53,48 @@ const quietLogger: RelayLogger = {
 };
 
 export async function createDemoBackend(): Promise<DemoBackend> {
-  // Assigned once the mock's port is known; the mock's gate reaches it through this binding.
+  // Assigned once the mocks' ports are known; the mocks' gates reach it through this binding.
   // eslint-disable-next-line prefer-const -- a forward reference, not a constant
   let relay: Relay | undefined;
   let feed: CheckinFeed | undefined;
-  const mock = createMockOpenApi({
-    apiKey: DEMO_MAGICLINE_API_KEY,
-    webhook: {
-      url: 'http://relay.invalid/webhooks/magicline',
-      apiKey: DEMO_WEBHOOK_API_KEY,
-      // The gate's webhook goes through the relay's whole webhook route, without a detour over the network.
-      fetch: async (url, init) => {
-        const response = await relay!.fetch(new Request(url, init));
-        // What the relay accepted reaches the front desk too (until the relay feeds it by itself).
-        if (response.ok && typeof init.body === 'string') await feed!.publish(DEMO_STUDIO, init.body);
-        return response;
-      },
-    },
-  });
-  const magicline = createServer((req, res) => {
-    mock.handle(req, res).then(
-      (handled) => handled || send(res, 404, { error: 'not a Magicline route' }),
-      () => res.destroy(),
-    );
-  });
-  await new Promise<void>((resolve) => magicline.listen(0, '127.0.0.1', resolve));
-  const { port } = magicline.address() as AddressInfo;
+  const studios = await Promise.all(
+    DEMO_STUDIOS.map(async (studio) => {
+      const mock = createMockOpenApi({
+        apiKey: studio.apiKey,
+        webhook: {
+          url: 'http://relay.invalid/webhooks/magicline',
+          apiKey: studio.webhookApiKey,
+          // The gate's webhook goes through the relay's whole webhook route, without a detour over the network.
+          fetch: async (url, init) => {
+            const response = await relay!.fetch(new Request(url, init));
+            // What the relay accepted at the front desk's studio reaches its feed too.
+            if (studio.id === DEMO_STUDIO && response.ok && typeof init.body === 'string') {
+              await feed!.publish(DEMO_STUDIO, init.body);
+            }
+            return response;
+          },
+        },
+      });
+      const magicline = createServer((req, res) => {
+        mock.handle(req, res).then(
+          (handled) => handled || send(res, 404, { error: 'not a Magicline route' }),
+          () => res.destroy(),
+        );
+      });
+      await new Promise<void>((resolve) => magicline.listen(0, '127.0.0.1', resolve));
+      const { port } = magicline.address() as AddressInfo;
+      return { ...studio, mock, magicline, url: `http://127.0.0.1:${port}` };
+    }),
+  );
+  const mockOf = (url: URL) => studios.find((studio) => studio.id === (url.searchParams.get('studio') ?? 'default'));
 
   relay = createRelay({
-    magiclineBaseUrl: `http://127.0.0.1:${port}`,
-    magiclineApiKey: DEMO_MAGICLINE_API_KEY,
-    webhookApiKey: DEMO_WEBHOOK_API_KEY,
+    studios: studios.map((studio) => ({
+      id: studio.id,
+      magiclineBaseUrl: studio.url,
+      magiclineApiKey: studio.apiKey,
+      webhookApiKey: studio.webhookApiKey,
+    })),
     // The demo has no sign-in: every request counts as the demo member's own. The standalone
     // relay (gym-access-qr-relay) checks a JWT here; a partner checks its session.
     authorize: () => 'allow',
@@ -77,7 +102,7 @@ export async function createDemoBackend(): Promise<DemoBackend> {
   });
   const theRelay = relay;
   const theFeed = (feed = createCheckinFeed({
-    magiclineBaseUrl: `http://127.0.0.1:${port}`,
+    magiclineBaseUrl: studios[0].url,
     magiclineApiKey: DEMO_MAGICLINE_API_KEY,
     logger: quietLogger,
   }));
@@ -86,27 +111,41 @@ export async function createDemoBackend(): Promise<DemoBackend> {
     relay: theRelay,
     handle(req, res, next) {
       const url = new URL(req.url ?? '/', 'http://demo.invalid');
+      const studio = mockOf(url);
       if (url.pathname === '/v1/checkins' && req.method === 'GET') {
         serveCheckins(theFeed, req, res).catch(next);
       } else if (url.pathname === '/mock/streams') {
-        send(res, 200, { open: theRelay.openStreams(url.searchParams.get('customerId') ?? '') });
+        send(res, 200, {
+          open: theRelay.openStreams(
+            url.searchParams.get('customerId') ?? '',
+            url.searchParams.get('studio') ?? undefined,
+          ),
+        });
       } else if (url.pathname.startsWith('/magicline/')) {
         req.url = req.url!.slice('/magicline'.length);
-        mock.handle(req, res).then((handled) => handled || send(res, 404, { error: 'not a Magicline route' }), next);
+        studios[0].mock
+          .handle(req, res)
+          .then((handled) => handled || send(res, 404, { error: 'not a Magicline route' }), next);
       } else if (url.pathname === '/gate/scan' || url.pathname.startsWith('/mock/')) {
-        mock.handle(req, res).then((handled) => handled || next(), next);
+        if (!studio) send(res, 404, { error: 'no such studio' });
+        else studio.mock.handle(req, res).then((handled) => handled || next(), next);
       } else {
         theRelay.nodeHandler(req, res, next);
       }
     },
     async close() {
-      await mock.close();
+      await Promise.all(studios.map((studio) => studio.mock.close()));
       theFeed.close();
       await theRelay.close();
-      await new Promise<void>((resolve) => {
-        magicline.close(() => resolve());
-        magicline.closeAllConnections();
-      });
+      await Promise.all(
+        studios.map(
+          ({ magicline }) =>
+            new Promise<void>((resolve) => {
+              magicline.close(() => resolve());
+              magicline.closeAllConnections();
+            }),
+        ),
+      );
     },
   };
 }

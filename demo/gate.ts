@@ -7,6 +7,12 @@ const verdict = document.querySelector<HTMLDivElement>('#verdict')!;
 const video = document.querySelector<HTMLVideoElement>('#video')!;
 const log = document.querySelector<HTMLOListElement>('#log')!;
 const desk = document.querySelector<HTMLFormElement>('#desk')!;
+const studio = document.querySelector<HTMLSelectElement>('#studio')!;
+
+// The member page links here with its studio; each studio's gate asks that studio's Magicline.
+const linked = new URLSearchParams(location.search).get('studio');
+if (linked && [...studio.options].some((option) => option.value === linked)) studio.value = linked;
+const forStudio = () => `studio=${encodeURIComponent(studio.value)}`;
 
 /** The same code seen in consecutive frames is one scan. */
 const REPEAT_MS = 3_000;
@@ -18,7 +24,7 @@ async function submit(content: string) {
   if (content === lastContent && now - lastAt < REPEAT_MS) return;
   lastContent = content;
   lastAt = now;
-  const response = await fetch('/gate/scan', {
+  const response = await fetch(`/gate/scan?${forStudio()}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ content }),
@@ -29,14 +35,14 @@ async function submit(content: string) {
   verdict.textContent = granted ? 'Welcome!' : `Denied: ${answer.reason ?? response.status}`;
   const item = document.createElement('li');
   // The gate may show who came in, never the code itself.
-  item.textContent = `${new Date().toLocaleTimeString()}  ${granted ? `granted, customer ${answer.customerId}` : `denied (${answer.reason})`}`;
+  item.textContent = `${new Date().toLocaleTimeString()}  ${studio.selectedOptions[0]?.text ?? studio.value}: ${granted ? `granted, customer ${answer.customerId}` : `denied (${answer.reason})`}`;
   log.prepend(item);
 }
 
 desk.addEventListener('submit', async (event) => {
   event.preventDefault();
   const customerId = String(new FormData(desk).get('customerId'));
-  const response = await fetch(`/mock/current-code?customerId=${encodeURIComponent(customerId)}`);
+  const response = await fetch(`/mock/current-code?${forStudio()}&customerId=${encodeURIComponent(customerId)}`);
   if (!response.ok) {
     verdict.className = 'verdict denied';
     verdict.textContent = 'No code issued to that member yet';

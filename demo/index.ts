@@ -4,19 +4,33 @@ const member = document.querySelector<GymAccessQr>('#member')!;
 const form = document.querySelector<HTMLFormElement>('#settings')!;
 const log = document.querySelector<HTMLOListElement>('#log')!;
 const state = document.querySelector<HTMLOutputElement>('#state')!;
+const studio = document.querySelector<HTMLSelectElement>('#studio')!;
+const gateLink = document.querySelector<HTMLAnchorElement>('#gate-link')!;
+
+/** The element's routes on the relay for the chosen studio; the gate scans for that studio too. */
+function applyStudio() {
+  const id = encodeURIComponent(studio.value);
+  member.tokenEndpoint = `/v1/studios/${id}/customers/{customerId}/access-code`;
+  member.eventsEndpoint = `/v1/studios/${id}/customers/{customerId}/events`;
+  gateLink.href = `./gate.html?studio=${id}`;
+  void applySettings();
+}
 
 async function applySettings() {
   const data = new FormData(form);
   const customerId = String(data.get('customerId'));
-  await fetch(`/mock/settings?customerId=${encodeURIComponent(customerId)}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      lifetimeSeconds: Number(data.get('lifetimeSeconds')),
-      fault: data.get('fault'),
-      singleUse: data.get('singleUse') === 'on',
-    }),
-  });
+  await fetch(
+    `/mock/settings?studio=${encodeURIComponent(studio.value)}&customerId=${encodeURIComponent(customerId)}`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        lifetimeSeconds: Number(data.get('lifetimeSeconds')),
+        fault: data.get('fault'),
+        singleUse: data.get('singleUse') === 'on',
+      }),
+    },
+  );
   member.afterCheckin = data.get('afterCheckin') as 'prompt' | 'refresh';
   member.errorCorrection = data.get('errorCorrection') as 'L' | 'M' | 'Q' | 'H';
   member.enlarge = data.get('enlarge') === 'on' ? 'on' : 'off';
@@ -25,6 +39,7 @@ async function applySettings() {
 }
 
 form.addEventListener('change', () => void applySettings());
+studio.addEventListener('change', applyStudio);
 document.querySelector('#refresh')!.addEventListener('click', () => void member.refresh());
 document.querySelector('#invalidate')!.addEventListener('click', () => member.invalidate());
 
@@ -48,4 +63,5 @@ new MutationObserver(() => (state.value = member.getAttribute('state') ?? '')).o
   attributes: true,
   attributeFilter: ['state'],
 });
-void applySettings();
+// The browser may have kept the picker's choice over a reload.
+applyStudio();

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { filledString } from './access-code.js';
+import { customerKey } from './customer-id.js';
 
 /**
  * A finite number. Through z.custom, like every leaf here: zod's number, string, array, literal and
@@ -53,11 +54,7 @@ export function checkinFromMessage(data: string, customerId: string): Checkin | 
   // (the first entityId in the text must be the one that was parsed).
   const sent = /"entityId"\s*:\s*(\d+)/.exec(data)?.[1];
   if (sent === undefined || Number(sent) !== entityId) return null;
-  if (withoutLeadingZeros(sent) !== withoutLeadingZeros(customerId)) return null;
+  if (customerKey(sent) !== customerKey(customerId)) return null;
   const event = payload.find((item) => item.type === 'CUSTOMER_CHECKIN');
   return event ? { uuid, timestamp: event.timestamp } : null;
-}
-
-function withoutLeadingZeros(digits: string): string {
-  return digits.replace(/^0+(?=\d)/, '');
 }

@@ -1,13 +1,8 @@
-/** The largest int64, the top of Magicline's customer id range. */
-const INT64_MAX = '9223372036854775807';
-const DIGITS = /^[0-9]{1,19}$/;
-const PLACEHOLDER = /\{customerId\}/g;
+import { isCustomerId } from './customer-id.js';
 
-/** Whether `id` is a Magicline customer id: a non-negative int64 written as 1 to 19 decimal digits. */
-export function isCustomerId(id: string): boolean {
-  // Equal-length digit strings compare like the numbers they spell.
-  return DIGITS.test(id) && (id.length < 19 || id <= INT64_MAX);
-}
+export { isCustomerId };
+
+const PLACEHOLDER = /\{customerId\}/g;
 
 export type EndpointConfig =
   /** Not configured yet: nothing to request, nothing wrong. */

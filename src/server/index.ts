@@ -7,15 +7,22 @@ export {
   createRelay,
   sseFrame,
   REUSE_MIN_REMAINING_MS,
+  SHUTDOWN_GRACE_MS,
   type NodeHandler,
   type Relay,
+  type RelayCommonOptions,
   type RelayOptions,
+  type StudioOptions,
+  type StudiosRelayOptions,
 } from './relay.js';
+export { DEFAULT_STUDIO_ID, parseStudios, StudiosError, type Studio } from './studios.js';
 export {
   jwtAuthorizer,
   type Authorization,
   type Authorize,
   type AuthorizeContext,
+  type AuthorizeMember,
+  type MemberContext,
   type JwtAuthorizerOptions,
 } from './authorize.js';
 export { createMemoryState, type MemoryStateOptions } from './memory-state.js';

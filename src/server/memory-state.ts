@@ -28,8 +28,19 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
   const codes = new Map<string, { entry: CodeEntry; storedAt: number; until: number }>();
   let lastMs = 0;
   let seq = 0;
-  let rateWindow = -1;
-  let rateCount = 0;
+  /** This minute's upstream calls by bucket. */
+  const rates = new Map<string, { window: number; count: number }>();
+  /** Per-member call counts and remembered statuses, each until an epoch ms; swept as they pass. */
+  const memberCalls = new Map<string, { count: number; until: number }>();
+  const statuses = new Map<string, { status: number; until: number }>();
+  let nextSweep = 0;
+
+  function sweep(at: number) {
+    if (at < nextSweep) return;
+    nextSweep = at + 10_000;
+    for (const [key, item] of memberCalls) if (at >= item.until) memberCalls.delete(key);
+    for (const [key, item] of statuses) if (at >= item.until) statuses.delete(key);
+  }
 
   function nextId(): string {
     const ms = now();
@@ -95,16 +106,32 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
     async dropCode(customerKey) {
       codes.delete(customerKey);
     },
-    async takeUpstreamSlot(limitPerMinute): Promise<SlotAnswer> {
+    async takeUpstreamSlot(limitPerMinute, bucket = ''): Promise<SlotAnswer> {
       const at = now();
       const window = Math.floor(at / 60_000);
-      if (window !== rateWindow) {
-        rateWindow = window;
-        rateCount = 0;
-      }
-      if (rateCount >= limitPerMinute) return { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
-      rateCount++;
+      let rate = rates.get(bucket);
+      if (rate?.window !== window) rates.set(bucket, (rate = { window, count: 0 }));
+      if (rate.count >= limitPerMinute) return { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
+      rate.count++;
       return { ok: true };
+    },
+    async takeMemberSlot(customerKey, limitPerMinute): Promise<SlotAnswer> {
+      const at = now();
+      sweep(at);
+      let item = memberCalls.get(customerKey);
+      if (!item || at >= item.until) memberCalls.set(customerKey, (item = { count: 0, until: at + 60_000 }));
+      if (item.count >= limitPerMinute) return { ok: false, retryAfterMs: item.until - at };
+      item.count++;
+      return { ok: true };
+    },
+    async rememberUpstreamStatus(customerKey, status, ttlMs) {
+      const at = now();
+      sweep(at);
+      statuses.set(customerKey, { status, until: at + ttlMs });
+    },
+    async rememberedUpstreamStatus(customerKey) {
+      const item = statuses.get(customerKey);
+      return item && now() < item.until ? item.status : null;
     },
     async ping() {
       return true;
@@ -113,6 +140,8 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
       listeners.clear();
       logs.clear();
       codes.clear();
+      memberCalls.clear();
+      statuses.clear();
     },
   };
 }

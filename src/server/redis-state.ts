@@ -1,6 +1,6 @@
-import { createClient } from 'redis';
 import { describeError, silentLogger, type RelayLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
+import { createRedisConnection } from './redis-connection.js';
 import {
   DEFAULT_REPLAY_WINDOW_MS,
   isEventId,
@@ -17,26 +17,12 @@ export interface RedisStateOptions {
   keyPrefix?: string;
   /** How long messages stay replayable, ms (default 5 minutes). */
   replayWindowMs?: number;
-  /** A command that takes longer fails over to the local fallback (default 1000 ms). */
+  /** A command unanswered this long after it was issued counts Redis as away (default 1000 ms). */
   commandTimeoutMs?: number;
   /** The longest wait between reconnection attempts (default 1000 ms). */
   maxReconnectDelayMs?: number;
   logger?: RelayLogger;
 }
-
-/** Appends to the customer's log (trimmed to the window on Redis's clock) and publishes, in one step. */
-const PUBLISH_SCRIPT = `
-local t = redis.call('TIME')
-local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local id = redis.call('XADD', KEYS[1], 'MINID', tostring(nowMs - tonumber(ARGV[2])), '*', 'b', ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('PUBLISH', ARGV[3], ARGV[4] .. '\\n' .. id .. '\\n' .. ARGV[1])
-return id`;
-
-const COUNT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
 
 /** Webhooks that arrive while Redis is away wait here (at most this many) and are published when it is back. */
 const MAX_PENDING = 1000;
@@ -44,74 +30,69 @@ const MAX_PENDING = 1000;
 /**
  * The shared state for several instances, in Redis: a stream per customer
  * for replay, one pub/sub channel for fan-out (on a `duplicate()`
- * connection), the code cache with Redis-side expiry, and the rate counter.
+ * connection), the code cache with Redis-side expiry, and the rate counters.
  *
- * While Redis is away: `available` is false (the relay answers event streams
- * with 503), `ping()` resolves false, codes are cached and counted in this
- * process's memory (each instance then caps itself at the full limit), and
- * webhooks are kept (up to 1000, within the replay window) to be published
- * when Redis is back, so reconnecting streams still replay them.
+ * Every command has a deadline from the moment it is issued; a Redis that
+ * misses one, or a connection that is lost, counts as away until a ping
+ * answers again. While Redis is away: `available` is false (the relay
+ * answers event streams with 503), `ping()` resolves false, codes, counters
+ * and remembered answers live in this process's memory (each instance then
+ * caps itself at the full limit), and webhooks are kept (up to 1000, within
+ * the replay window) to be published when Redis is back, so reconnecting
+ * streams still replay them.
  */
 export function createRedisState(options: RedisStateOptions): SharedState {
   const prefix = options.keyPrefix ?? 'gym-access-qr:';
   const windowMs = options.replayWindowMs ?? DEFAULT_REPLAY_WINDOW_MS;
   const logger = options.logger ?? silentLogger;
-  const maxDelay = options.maxReconnectDelayMs ?? 1000;
   const channel = `${prefix}checkins`;
   const local = createMemoryState({ replayWindowMs: windowMs });
   const listeners = new Set<(message: CheckinMessage) => void>();
   const availabilityListeners = new Set<(available: boolean) => void>();
-  const pending: { customerKey: string; body: string; at: number }[] = [];
+  const pending: { customerKey: string; body: string; token: string; at: number }[] = [];
   let closed = false;
   let wasAvailable = false;
   let subscribed = false;
 
-  const client = createClient({
+  const connection = createRedisConnection({
     url: options.url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: options.commandTimeoutMs ?? 1000 },
-    socket: {
-      connectTimeout: 2000,
-      // Retry soon and keep retrying: the relay must be whole again seconds after Redis is.
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, maxDelay),
-    },
+    deadlineMs: options.commandTimeoutMs ?? 1000,
+    maxReconnectDelayMs: options.maxReconnectDelayMs ?? 1000,
+    logger,
+    onChange: () => checkAvailability(),
   });
-  const subscriber = client.duplicate();
+  const { client, subscriber, run } = connection;
+  const usable = () => !closed && connection.answering();
 
   const state: SharedState = {
     get available() {
-      return !closed && client.isReady && subscriber.isReady && subscribed;
+      return usable() && subscriber.isReady && subscribed;
     },
     async publish(customerKey, body) {
+      const token = crypto.randomUUID();
       if (!state.available) {
-        queue(customerKey, body);
+        queue(customerKey, body, token);
         return null;
       }
       try {
-        return await runPublish(customerKey, body);
+        return await runPublish(customerKey, body, token);
       } catch (error) {
         logger.warn('redis publish failed, kept until Redis is back', { error: describeError(error) });
-        queue(customerKey, body);
+        queue(customerKey, body, token);
         return null;
       }
     },
     async replay(customerKey, afterId) {
       if (!isEventId(afterId)) return [];
-      const entries = (await client.sendCommand([
-        'XRANGE',
-        streamKey(customerKey),
-        `(${afterId}`,
-        '+',
-        'COUNT',
-        '1000',
-      ])) as [string, string[]][];
+      const entries = (await run(() =>
+        client.sendCommand(['XRANGE', streamKey(customerKey), `(${afterId}`, '+', 'COUNT', '1000']),
+      )) as [string, string[]][];
       return entries.map(([id, fields]) => ({ id, customerKey, body: fields[1] ?? '' }));
     },
     async lastId(customerKey) {
-      const [newest] = (await client.sendCommand(['XREVRANGE', streamKey(customerKey), '+', '-', 'COUNT', '1'])) as [
-        string,
-        string[],
-      ][];
+      const [newest] = (await run(() =>
+        client.sendCommand(['XREVRANGE', streamKey(customerKey), '+', '-', 'COUNT', '1']),
+      )) as [string, string[]][];
       return newest?.[0] ?? '0-0';
     },
     subscribe(listener) {
@@ -123,10 +104,13 @@ export function createRedisState(options: RedisStateOptions): SharedState {
       return () => availabilityListeners.delete(listener);
     },
     async getCode(customerKey): Promise<CachedCode | null> {
-      if (!client.isReady) return local.getCode(customerKey);
+      if (!usable()) return local.getCode(customerKey);
       try {
         const key = codeKey(customerKey);
-        const [text, pttl] = (await client.multi().get(key).pTTL(key).exec()) as unknown as [string | null, number];
+        const [text, pttl] = (await run(() => client.multi().get(key).pTTL(key).exec())) as unknown as [
+          string | null,
+          number,
+        ];
         if (text === null || pttl <= 0) return null;
         const stored = JSON.parse(text) as { body: string; expiresAtMs: number; upstreamDateMs: number; ttlMs: number };
         // The age on Redis's clock, so instances whose clocks disagree still agree on it.
@@ -143,15 +127,10 @@ export function createRedisState(options: RedisStateOptions): SharedState {
     },
     async putCode(customerKey, entry, ttlMs) {
       const ttl = Math.max(1, Math.floor(ttlMs));
-      if (!client.isReady) return local.putCode(customerKey, entry, ttl);
+      if (!usable()) return local.putCode(customerKey, entry, ttl);
       try {
-        await client.sendCommand([
-          'SET',
-          codeKey(customerKey),
-          JSON.stringify({ ...entry, ttlMs: ttl }),
-          'PX',
-          String(ttl),
-        ]);
+        const text = JSON.stringify({ ...entry, ttlMs: ttl });
+        await run(() => client.sendCommand(['SET', codeKey(customerKey), text, 'PX', String(ttl)]));
       } catch (error) {
         logger.warn('redis code cache write failed, using local memory', { error: describeError(error) });
         await local.putCode(customerKey, entry, ttl);
@@ -159,31 +138,61 @@ export function createRedisState(options: RedisStateOptions): SharedState {
     },
     async dropCode(customerKey) {
       await local.dropCode(customerKey);
-      if (!client.isReady) return;
+      if (!usable()) return;
       try {
-        await client.sendCommand(['DEL', codeKey(customerKey)]);
+        await run(() => client.sendCommand(['DEL', codeKey(customerKey)]));
       } catch (error) {
         logger.warn('redis code cache drop failed', { error: describeError(error) });
       }
     },
-    async takeUpstreamSlot(limitPerMinute): Promise<SlotAnswer> {
-      if (!client.isReady) return local.takeUpstreamSlot(limitPerMinute);
+    async takeUpstreamSlot(limitPerMinute, bucket = ''): Promise<SlotAnswer> {
+      if (!usable()) return local.takeUpstreamSlot(limitPerMinute, bucket);
       const at = Date.now();
       const window = Math.floor(at / 60_000);
       try {
-        const count = Number(
-          await client.sendCommand(['EVAL', COUNT_SCRIPT, '1', `${prefix}upstream:${window}`, '120000']),
+        const [count] = await run(() =>
+          client.countCall(`${prefix}upstream:${bucket && `${bucket}:`}${window}`, '120000'),
         );
         return count <= limitPerMinute ? { ok: true } : { ok: false, retryAfterMs: (window + 1) * 60_000 - at };
       } catch (error) {
         logger.warn('redis rate counter failed, counting in local memory', { error: describeError(error) });
-        return local.takeUpstreamSlot(limitPerMinute);
+        return local.takeUpstreamSlot(limitPerMinute, bucket);
+      }
+    },
+    async takeMemberSlot(customerKey, limitPerMinute): Promise<SlotAnswer> {
+      if (!usable()) return local.takeMemberSlot(customerKey, limitPerMinute);
+      try {
+        const [count, pttl] = await run(() => client.countCall(`${prefix}member-upstream:${customerKey}`, '60000'));
+        return count <= limitPerMinute ? { ok: true } : { ok: false, retryAfterMs: Math.max(1, pttl) };
+      } catch (error) {
+        logger.warn('redis member counter failed, counting in local memory', { error: describeError(error) });
+        return local.takeMemberSlot(customerKey, limitPerMinute);
+      }
+    },
+    async rememberUpstreamStatus(customerKey, status, ttlMs) {
+      await local.rememberUpstreamStatus(customerKey, status, ttlMs);
+      if (!usable()) return;
+      const ttl = String(Math.max(1, Math.floor(ttlMs)));
+      try {
+        await run(() => client.sendCommand(['SET', statusKey(customerKey), String(status), 'PX', ttl]));
+      } catch (error) {
+        logger.warn('redis write of an upstream answer failed, kept in local memory', { error: describeError(error) });
+      }
+    },
+    async rememberedUpstreamStatus(customerKey) {
+      if (!usable()) return local.rememberedUpstreamStatus(customerKey);
+      try {
+        const text = await run(() => client.sendCommand(['GET', statusKey(customerKey)]));
+        return text === null || text === undefined ? null : Number(text);
+      } catch (error) {
+        logger.warn('redis read of an upstream answer failed, using local memory', { error: describeError(error) });
+        return local.rememberedUpstreamStatus(customerKey);
       }
     },
     async ping() {
       if (!state.available) return false;
       try {
-        return (await client.ping()) === 'PONG';
+        return (await run(() => client.ping())) === 'PONG';
       } catch {
         return false;
       }
@@ -192,16 +201,7 @@ export function createRedisState(options: RedisStateOptions): SharedState {
       closed = true;
       listeners.clear();
       availabilityListeners.clear();
-      await Promise.all(
-        [client, subscriber].map(async (connection) => {
-          try {
-            if (connection.isReady) await connection.close();
-            else if (connection.isOpen) connection.destroy();
-          } catch {
-            connection.destroy();
-          }
-        }),
-      );
+      await connection.close();
       await local.close();
     },
   };
@@ -212,26 +212,37 @@ export function createRedisState(options: RedisStateOptions): SharedState {
   function codeKey(customerKey: string) {
     return `${prefix}code:${customerKey}`;
   }
-
-  async function runPublish(customerKey: string, body: string): Promise<string> {
-    const args = [body, String(windowMs), channel, customerKey];
-    return String(await client.sendCommand(['EVAL', PUBLISH_SCRIPT, '1', streamKey(customerKey), ...args]));
+  function statusKey(customerKey: string) {
+    return `${prefix}upstream-status:${customerKey}`;
   }
 
-  function queue(customerKey: string, body: string) {
-    pending.push({ customerKey, body, at: Date.now() });
+  function runPublish(customerKey: string, body: string, token: string): Promise<string> {
+    return run(() =>
+      client.publishCheckin(
+        streamKey(customerKey),
+        `${prefix}published:${token}`,
+        body,
+        String(windowMs),
+        channel,
+        customerKey,
+      ),
+    );
+  }
+
+  function queue(customerKey: string, body: string, token: string) {
+    pending.push({ customerKey, body, token, at: Date.now() });
     if (pending.length > MAX_PENDING) pending.shift();
   }
 
   async function flushPending() {
-    while (pending.length && client.isReady && !closed) {
+    while (pending.length && state.available) {
       const item = pending[0]!;
       if (Date.now() - item.at > windowMs) {
         pending.shift();
         continue;
       }
       try {
-        await runPublish(item.customerKey, item.body);
+        await runPublish(item.customerKey, item.body, item.token);
         pending.shift();
       } catch (error) {
         logger.warn('redis publish of a kept webhook failed, will retry', { error: describeError(error) });
@@ -263,26 +274,6 @@ export function createRedisState(options: RedisStateOptions): SharedState {
     for (const listener of [...availabilityListeners]) listener(now);
   }
 
-  let lastError = '';
-  for (const connection of [client, subscriber]) {
-    // Without an error listener a lost connection would crash the process.
-    connection.on('error', (error: unknown) => {
-      const message = describeError(error);
-      if (message !== lastError) logger.warn('redis connection error', { error: message });
-      lastError = message;
-      checkAvailability();
-    });
-    connection.on('ready', () => {
-      lastError = '';
-      checkAvailability();
-    });
-    connection.on('end', checkAvailability);
-    connection.on('reconnecting', checkAvailability);
-  }
-
-  client.connect().catch((error: unknown) => {
-    if (!closed) logger.error('redis connection given up', { error: describeError(error) });
-  });
   subscriber
     .connect()
     .then(() => subscriber.subscribe(channel, onMessage))

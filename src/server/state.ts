@@ -1,6 +1,7 @@
 /**
  * The relay's shared state behind one interface: check-in fan-out with a
- * replay log, the access-code cache and the upstream rate counter. One process
+ * replay log, the access-code cache, the upstream rate counters (all members,
+ * and each member) and the upstream refusals remembered. One process
  * uses `createMemoryState()`; several instances share `createRedisState(url)`.
  * Both pass the same test suite (test/server/state.test.ts).
  */
@@ -58,8 +59,20 @@ export interface SharedState {
   putCode(customerKey: string, entry: CodeEntry, ttlMs: number): Promise<void>;
   dropCode(customerKey: string): Promise<void>;
 
-  /** Takes one upstream call from this minute's allowance, shared by all instances. */
-  takeUpstreamSlot(limitPerMinute: number): Promise<SlotAnswer>;
+  /**
+   * Takes one upstream call from this minute's allowance, shared by all instances; each `bucket`
+   * (a studio's key) has an allowance of its own.
+   */
+  takeUpstreamSlot(limitPerMinute: number, bucket?: string): Promise<SlotAnswer>;
+  /**
+   * Takes one of the customer's own upstream calls, at most `limitPerMinute`
+   * in the minute from its first, shared by all instances.
+   */
+  takeMemberSlot(customerKey: string, limitPerMinute: number): Promise<SlotAnswer>;
+  /** Remembers Magicline's answer status for the customer (a 404, a 401/403) for `ttlMs`. */
+  rememberUpstreamStatus(customerKey: string, status: number, ttlMs: number): Promise<void>;
+  /** The status remembered for the customer, or null. */
+  rememberedUpstreamStatus(customerKey: string): Promise<number | null>;
 
   /** Resolves true while the state's backing store answers. */
   ping(): Promise<boolean>;
@@ -84,7 +97,4 @@ export function compareEventIds(a: string, b: string): number {
   return Number(am) - Number(bm) || Number(as) - Number(bs);
 }
 
-/** A customer id as a key: `0001234567` and `1234567` are the same customer. */
-export function customerKey(digits: string): string {
-  return digits.replace(/^0+(?=\d)/, '');
-}
+export { customerKey } from '../internal/customer-id.js';

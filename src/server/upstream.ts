@@ -4,6 +4,8 @@
  * relay answers.
  */
 
+import { describeError } from './log.js';
+
 export type UpstreamResult =
   | {
       kind: 'ok';
@@ -88,8 +90,7 @@ export async function fetchAccessCode(options: UpstreamOptions, customerId: stri
     if (timedOut) return { kind: 'timeout' };
     return {
       kind: 'unreachable',
-      reason:
-        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error),
+      reason: describeError(error instanceof Error && error.cause instanceof Error ? error.cause : error),
     };
   } finally {
     clearTimeout(timer);

@@ -2,30 +2,44 @@
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
+/** How long a webhook's body may take to arrive. */
+export const WEBHOOK_BODY_TIMEOUT_MS = 10_000;
+
 /**
  * The request body as text, or `'too-large'` past `limit` bytes, counted
  * while reading (a chunked body has no Content-Length to trust), or
- * `'not-utf8'`.
+ * `'not-utf8'`, or `'timeout'` when it has not all arrived within `timeoutMs`.
  */
 export async function readBody(
   request: Request,
   limit = MAX_WEBHOOK_BYTES,
-): Promise<string | 'too-large' | 'not-utf8'> {
+  timeoutMs = WEBHOOK_BODY_TIMEOUT_MS,
+): Promise<string | 'too-large' | 'not-utf8' | 'timeout'> {
   const declared = Number(request.headers.get('Content-Length') ?? NaN);
   if (declared > limit) return 'too-large';
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return 'too-large';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, timeoutMs, 'timeout')));
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === 'timeout') {
+        await reader.cancel().catch(() => {});
+        return 'timeout';
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return 'too-large';
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -56,9 +70,30 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
 /**
  * The raw digits of the top-level `entityId` of a JSON text that already
  * parsed, never through a JS number: an int64 above 2^53 keeps every digit.
- * A quoted id of digits counts too. Null when there is none.
+ * Null when there is none, or when it is not a JSON integer (a string, a
+ * fraction, an exponent, a sign).
  */
 export function entityIdDigits(text: string): string | null {
+  for (const { key, valueAt } of topLevelMembers(text)) {
+    if (key !== 'entityId') continue;
+    const match = /^(\d{1,19})(?![\d.eE])/.exec(text.slice(valueAt, valueAt + 21));
+    return match ? match[1]! : null;
+  }
+  return null;
+}
+
+/** Whether a JSON text that already parsed names a key twice at its top level (JSON.parse would keep the last). */
+export function hasDuplicateTopLevelKey(text: string): boolean {
+  const seen = new Set<string>();
+  for (const { key } of topLevelMembers(text)) {
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
+/** The keys of the top-level object of a JSON text that parsed, decoded, each with where its value starts. */
+function* topLevelMembers(text: string): Generator<{ key: string; valueAt: number }> {
   let depth = 0;
   let i = 0;
   let expectKey = false;
@@ -67,14 +102,12 @@ export function entityIdDigits(text: string): string | null {
     if (c === '"') {
       const end = stringEnd(text, i);
       if (depth === 1 && expectKey) {
-        const key = JSON.parse(text.slice(i, end)) as string;
         let j = end;
         while (/\s/.test(text[j] ?? '')) j++;
-        if (key === 'entityId' && text[j] === ':') {
+        if (text[j] === ':') {
           j++;
           while (/\s/.test(text[j] ?? '')) j++;
-          const match = /^"?(\d{1,19})(?:"|(?![\d.eE]))/.exec(text.slice(j, j + 22));
-          return match ? match[1]! : null;
+          yield { key: JSON.parse(text.slice(i, end)) as string, valueAt: j };
         }
       }
       expectKey = false;
@@ -83,15 +116,14 @@ export function entityIdDigits(text: string): string | null {
     }
     if (c === '{') {
       depth++;
-      expectKey = true;
+      expectKey = depth === 1;
     } else if (c === '[') {
       depth++;
       expectKey = false;
     } else if (c === '}' || c === ']') depth--;
-    else if (c === ',') expectKey = true;
+    else if (c === ',') expectKey = depth === 1;
     i++;
   }
-  return null;
 }
 
 /** The index just past the string that starts at `start`. */

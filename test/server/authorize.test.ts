@@ -7,12 +7,15 @@ import { jwtAuthorizer } from '../../src/server/index.js';
 
 const SECRET = 'a-member-token-secret-of-32-bytes-or-more';
 const authorize = jwtAuthorizer({ secret: SECRET });
-const check = (token: string | null, customerId: string) =>
-  authorize(
+const check = async (token: string | null, customerId: string, authorizer = authorize) => {
+  const answer = await authorizer(
     new Request('http://relay.test/', token === null ? {} : { headers: { Authorization: `Bearer ${token}` } }),
     customerId,
     {},
   );
+  // An allowed token also says until when: see the expiry test below.
+  return typeof answer === 'object' && answer.allow ? 'allow' : answer;
+};
 
 /** What the README's PHP `relay_token()` builds, step by step. */
 function phpToken(customerId: string, secret: string, now = Math.floor(Date.now() / 1000)): string {
@@ -39,6 +42,19 @@ describe('jwtAuthorizer', () => {
     assert.equal(await check(phpToken('1234567', SECRET), '7654321'), 'forbidden');
   });
 
+  it('allows until the token expires: its exp plus the clock tolerance', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1234567')
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(SECRET));
+    const request = new Request('http://relay.test/', { headers: { Authorization: `Bearer ${token}` } });
+    assert.deepEqual(await authorize(request, '1234567', {}), { allow: true, expiresAt: (exp + 30) * 1000 });
+    const strict = jwtAuthorizer({ secret: SECRET, clockToleranceSeconds: 0 });
+    assert.deepEqual(await strict(request, '1234567', {}), { allow: true, expiresAt: exp * 1000 });
+  });
+
   it('answers unauthorized without a valid, unexpired HS256 token', async () => {
     assert.equal(await check(null, '1'), 'unauthorized');
     assert.equal(await check('', '1'), 'unauthorized');
@@ -61,5 +77,29 @@ describe('jwtAuthorizer', () => {
       .setExpirationTime('5m')
       .sign(key);
     assert.equal(await check(named, '1234567'), 'forbidden');
+  });
+
+  it("checks the token's studio claim against the route's studio, and requires it when asked", async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const minted = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('42').setExpirationTime('5m').sign(key);
+    const request = async (claims: Record<string, unknown>) =>
+      new Request('http://relay.test/', { headers: { Authorization: `Bearer ${await minted(claims)}` } });
+    const requireStudio = jwtAuthorizer({ secret: SECRET, requireStudio: true });
+    // Allowed until the token's expiry: as 'allow' here.
+    const verdict = (answer: unknown) => (answer && typeof answer === 'object' ? 'allow' : answer);
+    const several = async (request: Request, member: { studio: string; customerId: string }) =>
+      verdict(await requireStudio(request, member));
+    const single = async (request: Request) => verdict(await authorize(request, '42', { studio: 'default' }));
+    const member = (studio: string) => ({ studio, customerId: '42' });
+    assert.equal(await several(await request({ studio: 'north' }), member('north')), 'allow');
+    assert.equal(await several(await request({ studio: 'north' }), member('south')), 'forbidden');
+    assert.equal(await several(await request({}), member('north')), 'forbidden', 'a claim is required');
+    assert.equal(await several(await request({ studio: 7 }), member('north')), 'forbidden');
+    assert.equal(await several(await request({ studio: 'north' }), { studio: 'north', customerId: '43' }), 'forbidden');
+    // The single-studio form: no claim needed, and one that names another studio is still refused.
+    assert.equal(await single(await request({})), 'allow');
+    assert.equal(await single(await request({ studio: 'default' })), 'allow');
+    assert.equal(await single(await request({ studio: 'north' })), 'forbidden');
   });
 });

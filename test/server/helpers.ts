@@ -98,6 +98,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, as on a black-holed network. */
+  pause(): void;
+  /** Lets a paused server run on (SIGCONT). */
+  resume(): void;
   /** Stops it and removes its folder. */
   close(): Promise<void>;
 }
@@ -132,7 +136,14 @@ export async function startRedis(): Promise<RedisServer> {
       running.kill('SIGKILL');
       await exited;
     },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async close() {
+      server.resume();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },

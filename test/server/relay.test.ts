@@ -170,9 +170,10 @@ describe('GET /v1/customers/{id}/access-code', () => {
       [() => reply(401), 502, null],
       [() => reply(403), 502, null],
     ];
-    for (const [arrange, status, retryAfter] of cases) {
+    // A customer a case: 404 and 401/403 are remembered per customer, and each member has a budget of calls.
+    for (const [index, [arrange, status, retryAfter]] of cases.entries()) {
       arrange();
-      const response = await code('9');
+      const response = await code(String(90 + index));
       assert.equal(response.status, status);
       assert.equal(response.headers.get('Retry-After'), retryAfter);
       assert.equal(response.headers.get('Cache-Control'), 'no-store');

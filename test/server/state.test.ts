@@ -127,6 +127,47 @@ function sharedStateSuite(name: string, backend: () => Promise<Backend>) {
       }
     });
 
+    it("counts each bucket (a studio's key) apart, shared by all handles", async () => {
+      const [a, b] = [await connect(), await connect()];
+      const bucket = `studio-${crypto.randomUUID()}`;
+      const minute = () => Math.floor(Date.now() / 60_000);
+      for (;;) {
+        const started = minute();
+        const taken = [await a.takeUpstreamSlot(2, bucket), await b.takeUpstreamSlot(2, bucket)];
+        const refused = await a.takeUpstreamSlot(2, bucket);
+        const other = await b.takeUpstreamSlot(2, `${bucket}-other`);
+        if (minute() !== started) continue;
+        assert.deepEqual(taken, [{ ok: true }, { ok: true }]);
+        assert.equal(refused.ok, false, "the bucket's third call in a minute is refused");
+        assert.deepEqual(other, { ok: true }, 'another bucket still has room');
+        break;
+      }
+    });
+
+    it("counts a member's upstream calls in a minute of its own, for all handles", async () => {
+      const [a, b] = [await connect(), await connect()];
+      const member = `m${Math.random()}`;
+      const taken = [await a.takeMemberSlot(member, 2), await b.takeMemberSlot(member, 2)];
+      assert.deepEqual(taken, [{ ok: true }, { ok: true }]);
+      const refused = await a.takeMemberSlot(member, 2);
+      assert.equal(refused.ok, false);
+      if (!refused.ok)
+        assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000, `retry after ${refused.retryAfterMs}`);
+      assert.deepEqual(await b.takeMemberSlot(`${member}-other`, 2), { ok: true }, 'another member has its own');
+    });
+
+    it('remembers an upstream answer for a customer for its time to live, for all handles', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const customer = String(Math.floor(Math.random() * 1e9));
+      assert.equal(await a.rememberedUpstreamStatus(customer), null);
+      await a.rememberUpstreamStatus(customer, 404, 5_000);
+      assert.equal(await b.rememberedUpstreamStatus(customer), 404);
+      assert.equal(await b.rememberedUpstreamStatus(`${customer}1`), null);
+      await b.rememberUpstreamStatus(`${customer}2`, 403, 100);
+      await sleep(150);
+      assert.equal(await a.rememberedUpstreamStatus(`${customer}2`), null, 'gone after its time to live');
+    });
+
     it('answers ping and says it is available', async () => {
       const state = await connect();
       assert.equal(await state.ping(), true);

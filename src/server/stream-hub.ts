@@ -1,0 +1,299 @@
+import { describeError, type RelayLogger } from './log.js';
+import { compareEventIds, isEventId, type CheckinMessage, type SharedState } from './state.js';
+
+/** A customer's streams on one instance: a newer one ends the oldest, so a member's newest tab always works. */
+export const MAX_STREAMS_PER_CUSTOMER = 5;
+/** A client with more than this waiting unsent is ended: it has stopped reading. */
+export const MAX_UNSENT_BYTES = 256 * 1024;
+
+export interface StreamHubOptions {
+  state: SharedState;
+  logger: RelayLogger;
+  /** A comment on every idle stream at least this often, ms. */
+  keepAliveMs: number;
+  /** Open streams on this instance past which new ones are refused. */
+  maxStreams: number;
+}
+
+export interface StreamStats {
+  /** Open streams on this instance. */
+  open: number;
+  /** Bytes taken for open streams and not yet handed to their sockets. */
+  bufferedBytes: number;
+  /** Live check-ins written to streams (one per stream reached). */
+  delivered: number;
+}
+
+export interface StreamHub {
+  /**
+   * A stream for the customer as an SSE body: the replay after `lastId` (when
+   * it is an id the log could have issued), a `ready` event, then live
+   * check-ins; ended at `expiresAt` (epoch ms). Null when the instance is full.
+   * `connection` is destroyed when the client stops reading (in Node, the request).
+   */
+  open(
+    customerKey: string,
+    lastId: string,
+    expiresAt?: number,
+    connection?: Connection,
+  ): ReadableStream<Uint8Array> | null;
+  /** Hands a published check-in to the customer's open streams. */
+  deliver(message: CheckinMessage): void;
+  /** Ends every open stream (clients reconnect), each with `farewell()` as its last bytes when given. */
+  endAll(farewell?: () => string): void;
+  /** This instance's open streams for a customer. */
+  count(customerKey: string): number;
+  stats(): StreamStats;
+}
+
+/** What carries a stream: Node's request, whose destroy() closes the socket. */
+export interface Connection {
+  destroy(): void;
+}
+
+const encoder = new TextEncoder();
+const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
+/** Bytes, not chunks: the body's queue is bounded by what it holds. */
+const QUEUING: QueuingStrategy<Uint8Array> = { highWaterMark: MAX_UNSENT_BYTES, size: (chunk) => chunk.byteLength };
+/** Token expiry is checked at most this often (one timer for all streams). */
+const EXPIRY_SWEEP_MS = 1000;
+
+/**
+ * One client's stream, and the underlying source of its body: the body pulls
+ * (`pull`) only while its queue holds less than {@link MAX_UNSENT_BYTES}, so a
+ * replay is written as fast as the client reads it, and no faster.
+ */
+class HubStream {
+  controller!: ReadableStreamDefaultController<Uint8Array>;
+  phase: 'opening' | 'replaying' | 'live' | 'ended' = 'opening';
+  /** The newest id this stream has taken; older or equal ones are not sent again. */
+  lastId = '';
+  /** The log's messages to replay, and how many of them are written. */
+  replay: CheckinMessage[] = [];
+  replayed = 0;
+  /** The `ready` event, written after the replay. */
+  ready = '';
+  /** Check-ins that arrived while opening or replaying: they wait for their turn and count toward the bound. */
+  waiting: CheckinMessage[] = [];
+  waitingBytes = 0;
+
+  constructor(
+    readonly hub: Hub,
+    readonly key: string,
+    readonly expiresAt: number,
+    readonly connection: Connection | undefined,
+  ) {}
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>) {
+    this.controller = controller;
+  }
+  pull() {
+    this.hub.pump(this);
+  }
+  cancel() {
+    this.hub.end(this, 'gone');
+  }
+  /** Bytes queued in the body and not yet taken by the socket. */
+  get queuedBytes() {
+    return this.phase === 'ended' ? 0 : MAX_UNSENT_BYTES - (this.controller.desiredSize ?? MAX_UNSENT_BYTES);
+  }
+}
+
+type Hub = ReturnType<typeof hubOf>;
+
+/** The check-in stream hub: open streams by customer, their caps, replay, live delivery, keep-alive and expiry. */
+export function createStreamHub(options: StreamHubOptions): StreamHub {
+  const hub = hubOf(options);
+  return {
+    open: hub.open,
+    deliver: hub.deliver,
+    endAll: hub.endAll,
+    count: (key) => hub.streams.get(key)?.size ?? 0,
+    stats: hub.stats,
+  };
+}
+
+function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
+  /** Open streams by customer key, oldest first. */
+  const streams = new Map<string, Set<HubStream>>();
+  let total = 0;
+  let delivered = 0;
+  /** One keep-alive timer for all streams, running while any is open. */
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  let expiryAt = Infinity;
+
+  const hub = {
+    streams,
+    open(
+      key: string,
+      lastId: string,
+      expiresAt = Infinity,
+      connection?: Connection,
+    ): ReadableStream<Uint8Array> | null {
+      if (total >= maxStreams) return null;
+      const mine = streams.get(key);
+      if (mine && mine.size >= MAX_STREAMS_PER_CUSTOMER) hub.end(mine.values().next().value!, 'close');
+      let set = streams.get(key);
+      if (!set) streams.set(key, (set = new Set()));
+      const stream = new HubStream(hub, key, expiresAt, connection);
+      const body = new ReadableStream(stream, QUEUING);
+      // Listen before reading the log, so nothing falls between replay and live.
+      set.add(stream);
+      total++;
+      keepAlive ??= unref(setInterval(sendKeepAlive, keepAliveMs));
+      if (expiresAt < Infinity) scheduleExpiry(expiresAt);
+      void begin(stream, lastId);
+      return body;
+    },
+    deliver(message: CheckinMessage) {
+      for (const stream of streams.get(message.customerKey) ?? []) {
+        if (stream.lastId && compareEventIds(message.id, stream.lastId) <= 0) continue;
+        if (stream.phase === 'live') {
+          stream.lastId = message.id;
+          stream.controller.enqueue(encoder.encode(sseFrame(message)));
+          delivered++;
+          if ((stream.controller.desiredSize ?? 0) < 0) hub.end(stream, 'slow');
+        } else {
+          // While opening, ids are sorted out once the log is read (see begin).
+          if (stream.phase === 'replaying') stream.lastId = message.id;
+          stream.waiting.push(message);
+          stream.waitingBytes += message.body.length + message.id.length;
+          // The replay may fill the body's queue on its own; what waits behind it is bounded by itself.
+          if (stream.waitingBytes > MAX_UNSENT_BYTES) hub.end(stream, 'slow');
+        }
+      }
+    },
+    /** Writes the replay, the ready event and what waited, while the body has room; then the stream is live. */
+    pump(stream: HubStream) {
+      const { controller } = stream;
+      if (stream.phase !== 'replaying') return;
+      while ((controller.desiredSize ?? 0) > 0) {
+        if (stream.replayed < stream.replay.length) {
+          controller.enqueue(encoder.encode(sseFrame(stream.replay[stream.replayed++]!)));
+        } else if (stream.ready) {
+          controller.enqueue(encoder.encode(stream.ready));
+          stream.ready = '';
+          stream.replay = [];
+        } else if (stream.waiting.length) {
+          const message = stream.waiting.shift()!;
+          stream.waitingBytes -= message.body.length + message.id.length;
+          controller.enqueue(encoder.encode(sseFrame(message)));
+          delivered++;
+        } else {
+          stream.phase = 'live';
+          return;
+        }
+      }
+    },
+    /** `close` lets the client read what is queued (then `last`); `slow` cuts it off; `gone` is the client leaving. */
+    end(stream: HubStream, how: 'close' | 'slow' | 'gone', last?: string) {
+      if (stream.phase === 'ended') return;
+      stream.phase = 'ended';
+      stream.replay = [];
+      stream.waiting = [];
+      stream.waitingBytes = 0;
+      const set = streams.get(stream.key);
+      set?.delete(stream);
+      if (set && !set.size) streams.delete(stream.key);
+      if (--total === 0) {
+        clearInterval(keepAlive);
+        keepAlive = undefined;
+      }
+      try {
+        if (how === 'close' && last) stream.controller.enqueue(encoder.encode(last));
+        if (how === 'close') stream.controller.close();
+        // The queued bytes go with the error; the socket's own, with the connection (Node's server waits
+        // for a drain that never comes before it reads the body again, so it would not notice the error).
+        else if (how === 'slow') stream.controller.error(new Error('the client stopped reading'));
+      } catch {
+        // Already closed by the client.
+      }
+      if (how === 'slow') stream.connection?.destroy();
+    },
+    endAll(farewell?: () => string) {
+      for (const set of [...streams.values()]) for (const stream of [...set]) hub.end(stream, 'close', farewell?.());
+    },
+    stats(): StreamStats {
+      let bufferedBytes = 0;
+      for (const set of streams.values())
+        for (const stream of set) bufferedBytes += stream.queuedBytes + stream.waitingBytes;
+      return { open: total, bufferedBytes, delivered };
+    },
+  };
+
+  /** Reads the log: replays after a `lastId` the log can vouch for, else opens at the log's real position. */
+  async function begin(stream: HubStream, lastId: string) {
+    try {
+      const newest = await state.lastId(stream.key);
+      // An id that is malformed or beyond the log's newest was never issued for this log: it counts as absent.
+      const resume = isEventId(lastId) && compareEventIds(lastId, newest) <= 0 ? lastId : '';
+      const replay = resume && resume !== newest ? await state.replay(stream.key, resume) : [];
+      if (stream.phase !== 'opening') return;
+      let last = replay.at(-1)?.id ?? resume;
+      // Published since this stream started listening: live for this client, unless the replay holds it.
+      const waiting = stream.waiting.filter((message) => !last || compareEventIds(message.id, last) > 0);
+      stream.waitingBytes = waiting.reduce((sum, message) => sum + message.body.length + message.id.length, 0);
+      stream.waiting = waiting;
+      if (waiting.length) last = waiting.at(-1)!.id;
+      const position = last && compareEventIds(last, newest) > 0 ? last : newest;
+      stream.replay = replay;
+      // The log's position as the ready event's id: a client that has seen no check-in yet can resume from it.
+      stream.ready = readyFrame(position);
+      stream.lastId = position;
+      stream.phase = 'replaying';
+      hub.pump(stream);
+    } catch (error) {
+      logger.warn('event stream ended', { error: describeError(error) });
+      hub.end(stream, 'close');
+    }
+  }
+
+  function sendKeepAlive() {
+    for (const set of streams.values())
+      for (const stream of set)
+        if (stream.phase === 'live' && (stream.controller.desiredSize ?? 0) > 0) stream.controller.enqueue(KEEP_ALIVE);
+  }
+
+  function scheduleExpiry(at: number) {
+    if (at >= expiryAt) return;
+    clearTimeout(expiryTimer);
+    expiryAt = at;
+    expiryTimer = unref(setTimeout(sweepExpired, Math.max(0, at - Date.now())));
+  }
+
+  function sweepExpired() {
+    expiryTimer = undefined;
+    expiryAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const set of [...streams.values()])
+      for (const stream of [...set]) {
+        // The client reconnects with a fresh token.
+        if (stream.expiresAt <= now) hub.end(stream, 'close');
+        else next = Math.min(next, stream.expiresAt);
+      }
+    if (next < Infinity) scheduleExpiry(Math.max(next, now + EXPIRY_SWEEP_MS));
+  }
+
+  return hub;
+}
+
+/** Timers of the hub never keep a process alive on their own. */
+function unref<T>(timer: T): T {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
+/** One SSE message: the id, then the body as `data:` lines (a line break in the body becomes a line break of the data). */
+export function sseFrame(message: CheckinMessage): string {
+  return `id: ${message.id}\n${message.body
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}`)
+    .join('\n')}\n\n`;
+}
+
+/** Opens every stream: a comment, and the log's position as the id of a `ready` event (EventSource's onmessage does not see it). */
+export function readyFrame(position: string): string {
+  return `: connected\nid: ${position}\nevent: ready\ndata:\n\n`;
+}
