@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createNetServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RelayLogger } from '../../src/server/index.js';
+import { afterEach } from 'node:test';
+import { createRelay, type RelayLogger, type RelayOptions } from '../../src/server/index.js';
 
 export const MAGICLINE_KEY = 'test-magicline-key';
 export const WEBHOOK_KEY = 'test-webhook-key';
@@ -275,4 +276,56 @@ export function postWebhook(
     body,
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   } as RequestInit);
+}
+
+/** Test members sign in with `Bearer member-<customerId>`. */
+export const memberAuthorize: RelayOptions['authorize'] = (request, customerId) => {
+  const match = /^Bearer member-(\d+)$/.exec(request.headers.get('Authorization') ?? '');
+  if (!match) return 'unauthorized';
+  return BigInt(match[1]!) === BigInt(customerId) ? 'allow' : 'forbidden';
+};
+/** The headers of the member signed in as `customerId`. */
+export const asMember = (customerId: string) => ({ Authorization: `Bearer member-${customerId}` });
+
+/** What a test file tears down after each test, last first. */
+export type Cleanups = (() => Promise<void> | void)[];
+
+/** Registers an `afterEach` that runs the returned list's cleanups, last first. */
+export function cleanupsAfterEach(): Cleanups {
+  const cleanups: Cleanups = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  return cleanups;
+}
+
+/**
+ * A relay in front of a fake Magicline, both on loopback and closed after the
+ * test: `code(id)` asks for a member's access code, `events(path, headers)`
+ * opens an event stream that is closed first.
+ */
+export async function startRelay(cleanups: Cleanups, options: Partial<RelayOptions> = {}) {
+  const upstream = await startUpstream();
+  const logger = recordingLogger();
+  const relay = createRelay({
+    magiclineBaseUrl: upstream.url,
+    magiclineApiKey: MAGICLINE_KEY,
+    webhookApiKey: WEBHOOK_KEY,
+    authorize: memberAuthorize,
+    logger,
+    ...options,
+  });
+  const { url, port } = await relay.listen({ hostname: '127.0.0.1' });
+  cleanups.push(
+    () => upstream.close(),
+    () => relay.close(),
+  );
+  const events = async (path: string, headers: Record<string, string>) => {
+    const stream = await openEvents(`${url}${path}`, headers);
+    cleanups.push(() => stream.close());
+    return stream;
+  };
+  const code = (id: string, headers: Record<string, string> = asMember(id)) =>
+    fetch(`${url}/v1/customers/${id}/access-code`, { headers });
+  return { upstream, relay, url, port, logger, code, events };
 }

@@ -4,59 +4,25 @@
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createMemoryState, createRelay, type RelayOptions } from '../../src/server/index.js';
 import {
   checkinBody,
   MAGICLINE_KEY,
-  openEvents,
   postWebhook,
   recordingLogger,
   sleep,
-  startUpstream,
   until,
   WEBHOOK_KEY,
   type EventReader,
+  asMember,
+  cleanupsAfterEach,
+  startRelay,
 } from './helpers.js';
 
-/** Test members sign in with `Bearer member-<customerId>`. */
-const authorize: RelayOptions['authorize'] = (request, customerId) => {
-  const match = /^Bearer member-(\d+)$/.exec(request.headers.get('Authorization') ?? '');
-  if (!match) return 'unauthorized';
-  return BigInt(match[1]!) === BigInt(customerId) ? 'allow' : 'forbidden';
-};
-const as = (id: string) => ({ Authorization: `Bearer member-${id}` });
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup(options: Partial<RelayOptions> = {}) {
-  const upstream = await startUpstream();
-  const logger = recordingLogger();
-  const relay = createRelay({
-    magiclineBaseUrl: upstream.url,
-    magiclineApiKey: MAGICLINE_KEY,
-    webhookApiKey: WEBHOOK_KEY,
-    authorize,
-    logger,
-    ...options,
-  });
-  const { url, port } = await relay.listen({ hostname: '127.0.0.1' });
-  cleanups.push(
-    () => upstream.close(),
-    () => relay.close(),
-  );
-  const events = async (path: string, headers: Record<string, string>) => {
-    const stream = await openEvents(`${url}${path}`, headers);
-    cleanups.push(() => stream.close());
-    return stream;
-  };
-  const code = (id: string, headers: Record<string, string> = as(id)) =>
-    fetch(`${url}/v1/customers/${id}/access-code`, { headers });
-  return { upstream, relay, url, port, logger, code, events };
-}
+const cleanups = cleanupsAfterEach();
+const setup = (options: Partial<RelayOptions> = {}) => startRelay(cleanups, options);
+const as = asMember;
 
 /** A client that sends its request and then never reads a byte of the answer. */
 function stalledClient(port: number, path: string, headers: Record<string, string>): Socket {

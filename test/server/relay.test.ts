@@ -5,62 +5,26 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, it, mock } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { createMemoryState, createRelay, type RelayOptions, type SharedState } from '../../src/server/index.js';
 import { readyFrame } from '../../src/server/relay.js';
 import {
   checkinBody,
   MAGICLINE_KEY,
-  openEvents,
   postWebhook,
   recordingLogger,
   sleep,
   startUpstream,
   until,
   WEBHOOK_KEY,
-  type EventReader,
+  asMember,
+  cleanupsAfterEach,
+  startRelay,
 } from './helpers.js';
 
-/** Test members sign in with `Bearer member-<customerId>`. */
-const authorize: RelayOptions['authorize'] = (request, customerId) => {
-  const match = /^Bearer member-(\d+)$/.exec(request.headers.get('Authorization') ?? '');
-  if (!match) return 'unauthorized';
-  return BigInt(match[1]!) === BigInt(customerId) ? 'allow' : 'forbidden';
-};
-const as = (id: string) => ({ Authorization: `Bearer member-${id}` });
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup(options: Partial<RelayOptions> = {}) {
-  const upstream = await startUpstream();
-  const logger = recordingLogger();
-  const relay = createRelay({
-    magiclineBaseUrl: upstream.url,
-    magiclineApiKey: MAGICLINE_KEY,
-    webhookApiKey: WEBHOOK_KEY,
-    authorize,
-    logger,
-    ...options,
-  });
-  const { url } = await relay.listen({ hostname: '127.0.0.1' });
-  cleanups.push(
-    () => upstream.close(),
-    () => relay.close(),
-  );
-  const streams: EventReader[] = [];
-  cleanups.push(() => streams.forEach((stream) => stream.close()));
-  const events = async (path: string, headers: Record<string, string>) => {
-    const stream = await openEvents(`${url}${path}`, headers);
-    streams.push(stream);
-    return stream;
-  };
-  const code = (id: string, headers: Record<string, string> = as(id)) =>
-    fetch(`${url}/v1/customers/${id}/access-code`, { headers });
-  return { upstream, relay, url, logger, code, events };
-}
+const cleanups = cleanupsAfterEach();
+const setup = (options: Partial<RelayOptions> = {}) => startRelay(cleanups, options);
+const as = asMember;
 
 /** A fixed Magicline clock, so Date headers can be compared exactly. */
 const MAGICLINE_NOW = Date.parse('2026-03-02T07:00:00Z');
