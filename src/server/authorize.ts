@@ -67,6 +67,9 @@ export interface JwtAuthorizerOptions {
   requireStudio?: boolean;
 }
 
+/** Tokens whose signature has been checked, kept per authorizer (a token is a few hundred bytes). */
+const VERIFIED_TOKENS_KEPT = 20_000;
+
 /**
  * `Authorization: Bearer <JWT>`, HS256, `sub` = the customer id, `exp`
  * required, `studio` = the studio's id (required with `requireStudio`; a
@@ -79,19 +82,37 @@ export interface JwtAuthorizerOptions {
 export function jwtAuthorizer(options: JwtAuthorizerOptions): Authorize & AuthorizeMember {
   const key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
   const toleranceSeconds = options.clockToleranceSeconds ?? 30;
-  const check = async (request: Request, customerId: string, studio: string | undefined): Promise<Authorization> => {
-    const match = /^Bearer[ ]+([A-Za-z0-9_.-]+)\s*$/.exec(request.headers.get('Authorization') ?? '');
-    if (!match) return 'unauthorized';
-    let payload: JWTPayload;
+  // A member sends the same token with every code request and reconnect: its signature is checked once, and
+  // only its times again (the HMAC check was most of what a cached code cost to serve).
+  const signedOnce = new Map<string, JWTPayload>();
+  const verified = async (token: string): Promise<JWTPayload | null> => {
+    const known = signedOnce.get(token);
+    if (known) {
+      const now = Date.now() / 1000;
+      if (known.exp! + toleranceSeconds > now && (known.nbf === undefined || known.nbf - toleranceSeconds <= now)) {
+        return known;
+      }
+      signedOnce.delete(token);
+    }
     try {
-      ({ payload } = await jwtVerify(match[1]!, key, {
+      const { payload } = await jwtVerify(token, key, {
         algorithms: ['HS256'],
         requiredClaims: ['exp', 'sub'],
         clockTolerance: toleranceSeconds,
-      }));
+      });
+      // Bounded: past the limit the oldest entry goes (a Map keeps insertion order).
+      if (signedOnce.size >= VERIFIED_TOKENS_KEPT) signedOnce.delete(signedOnce.keys().next().value!);
+      signedOnce.set(token, payload);
+      return payload;
     } catch {
-      return 'unauthorized';
+      return null;
     }
+  };
+  const check = async (request: Request, customerId: string, studio: string | undefined): Promise<Authorization> => {
+    const match = /^Bearer[ ]+([A-Za-z0-9_.-]+)\s*$/.exec(request.headers.get('Authorization') ?? '');
+    if (!match) return 'unauthorized';
+    const payload = await verified(match[1]!);
+    if (!payload) return 'unauthorized';
     const { sub, exp, studio: claimed } = payload;
     if (typeof sub !== 'string' || !isCustomerId(sub)) return 'forbidden';
     // Signed in, but for another studio (or for none, where the relay serves several): 403, not 401.

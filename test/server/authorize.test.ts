@@ -1,7 +1,7 @@
 /** The bin's member check: HS256 bearer tokens whose `sub` is the customer id. */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { SignJWT } from 'jose';
 import { jwtAuthorizer } from '../../src/server/index.js';
 
@@ -53,6 +53,28 @@ describe('jwtAuthorizer', () => {
     assert.deepEqual(await authorize(request, '1234567', {}), { allow: true, expiresAt: (exp + 30) * 1000 });
     const strict = jwtAuthorizer({ secret: SECRET, clockToleranceSeconds: 0 });
     assert.deepEqual(await strict(request, '1234567', {}), { allow: true, expiresAt: exp * 1000 });
+  });
+
+  it('refuses a token it accepted before once that token has expired, and one tampered with after it was accepted', async () => {
+    const now = Date.now();
+    mock.timers.enable({ apis: ['Date'], now });
+    try {
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('1234567')
+        .setExpirationTime(Math.floor(now / 1000) + 60)
+        .sign(new TextEncoder().encode(SECRET));
+      const strict = jwtAuthorizer({ secret: SECRET, clockToleranceSeconds: 0 });
+      assert.equal(await check(token, '1234567', strict), 'allow');
+      assert.equal(await check(token, '1234567', strict), 'allow');
+      const [header, , signature] = token.split('.');
+      const forged = `${header}.${Buffer.from(JSON.stringify({ sub: '7654321', exp: 9999999999 })).toString('base64url')}.${signature}`;
+      assert.equal(await check(forged, '7654321', strict), 'unauthorized');
+      mock.timers.tick(61_000);
+      assert.equal(await check(token, '1234567', strict), 'unauthorized');
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('answers unauthorized without a valid, unexpired HS256 token', async () => {
