@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 /** Where the relay writes its lines. Never handed a code's content, an API key or a token. */
 export interface RelayLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -5,15 +6,42 @@ export interface RelayLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** One JSON object a line on stdout (info) and stderr (warn, error). */
+/**
+ * One JSON object a line on stdout (info) and stderr (warn, error). Lines are
+ * gathered and written once per turn of the event loop: a relay serving
+ * thousands of code requests a second spent a tenth of its time in one
+ * synchronous console write per request. Whatever is still gathered when the
+ * process exits is written before it goes.
+ */
 export const jsonLogger: RelayLogger = {
-  info: (message, fields) =>
-    console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', message, ...fields })),
-  warn: (message, fields) =>
-    console.error(JSON.stringify({ time: new Date().toISOString(), level: 'warn', message, ...fields })),
-  error: (message, fields) =>
-    console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', message, ...fields })),
+  info: (message, fields) => gather(1, 'info', message, fields),
+  warn: (message, fields) => gather(2, 'warn', message, fields),
+  error: (message, fields) => gather(2, 'error', message, fields),
 };
+
+const gathered: Record<1 | 2, string[]> = { 1: [], 2: [] };
+let flushing = false;
+
+function gather(fd: 1 | 2, level: string, message: string, fields?: Record<string, unknown>) {
+  gathered[fd].push(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+  if (flushing) return;
+  flushing = true;
+  setImmediate(flush);
+}
+
+function flush() {
+  flushing = false;
+  for (const fd of [1, 2] as const) {
+    if (!gathered[fd].length) continue;
+    const text = gathered[fd].join('');
+    gathered[fd] = [];
+    (fd === 1 ? process.stdout : process.stderr).write(text);
+  }
+}
+
+process.once('exit', () => {
+  for (const fd of [1, 2] as const) if (gathered[fd].length) writeSync(fd, gathered[fd].join(''));
+});
 
 /** For tests and embedders that log elsewhere. */
 export const silentLogger: RelayLogger = { info() {}, warn() {}, error() {} };
