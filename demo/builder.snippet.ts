@@ -98,11 +98,12 @@ export function changedTheme(theme: Record<string, string>): [string, string][] 
 export function preconnectLinks({ tokenEndpoint, eventsEndpoint, credentials }: SnippetAttributes): string[] {
   const origins = new Set<string>();
   for (const endpoint of [tokenEndpoint, eventsEndpoint]) {
-    if (!/^https?:\/\//i.test(endpoint.trim())) continue;
+    // Relative endpoints are the page's own origin; a CMS placeholder in the host is not one to connect to.
+    if (!/^https?:\/\/[^/{}%\s]+(\/|$)/i.test(endpoint.trim())) continue;
     try {
       origins.add(new URL(endpoint.trim()).origin);
     } catch {
-      // A CMS placeholder in the host: nothing to connect to yet.
+      // Not a URL the browser could connect to either.
     }
   }
   const mode = credentials.trim() === 'include' ? '' : ' crossorigin';
