@@ -12,6 +12,7 @@ import puppeteer from 'puppeteer-core';
 import { build } from 'vite';
 import { createMockOpenApi } from '../demo/mock-open-api.js';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
+import { firstCodeTable, measureFirstCode } from './first-code.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -316,6 +317,9 @@ const t0 = performance.now();
   results.mountToQrMs = stats(mountToQr);
   await page.close();
 }
+
+// -- first code on screen: ours, the peer page that fetches, the floor ----------
+results.firstCode = await measureFirstCode({ browser, quick });
 
 // -- rotation cost, ours, the peer and the floor ------------------------------
 /**
@@ -934,9 +938,12 @@ const line = (r) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')}
 const table = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join(
   '\n',
 );
-console.log(`\n${table}\n\n${results.browser}, ${results.seconds.toFixed(0)} s${quick ? ', --quick' : ''}`);
+const firstCode = firstCodeTable(results.firstCode);
+console.log(
+  `\n${table}\n\nFirst code on screen\n\n${firstCode}\n\n${results.browser}, ${results.seconds.toFixed(0)} s${quick ? ', --quick' : ''}`,
+);
 
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const file = join(root, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ ...results, table }, null, 2));
+writeFileSync(file, JSON.stringify({ ...results, table, firstCode }, null, 2));
 console.log(`Written to ${file}`);

@@ -26,6 +26,11 @@ export interface SnippetOptions {
   attributes: SnippetAttributes;
   /** Custom property name -> value; only the ones that differ from THEME_DEFAULTS end up in the snippet. */
   theme: Record<string, string>;
+  /**
+   * Whether the snippet opens the connection to the endpoints' other origins while the page parses
+   * (`<link rel="preconnect">`), a round trip or two before the element's first request needs it.
+   */
+  preconnect?: boolean;
 }
 
 export const ATTRIBUTE_DEFAULTS: SnippetAttributes = {
@@ -85,13 +90,33 @@ export function changedTheme(theme: Record<string, string>): [string, string][] 
   );
 }
 
-export function buildSnippet({ scriptSrc, format, integrity, attributes, theme }: SnippetOptions): string {
+/**
+ * The origins of the absolute http(s) endpoints, each once, as `<link rel="preconnect">` tags. The element's
+ * requests carry cookies only with `credentials="include"`; Chromium keeps those connections apart from the
+ * anonymous ones, so the hint must say which kind it opens (`crossorigin` for the anonymous).
+ */
+export function preconnectLinks({ tokenEndpoint, eventsEndpoint, credentials }: SnippetAttributes): string[] {
+  const origins = new Set<string>();
+  for (const endpoint of [tokenEndpoint, eventsEndpoint]) {
+    // Relative endpoints are the page's own origin; a CMS placeholder in the host is not one to connect to.
+    if (!/^https?:\/\/[^/{}%\s]+(\/|$)/i.test(endpoint.trim())) continue;
+    try {
+      origins.add(new URL(endpoint.trim()).origin);
+    } catch {
+      // Not a URL the browser could connect to either.
+    }
+  }
+  const mode = credentials.trim() === 'include' ? '' : ' crossorigin';
+  return [...origins].map((origin) => `<link rel="preconnect" href="${escapeAttribute(origin)}"${mode}>`);
+}
+
+export function buildSnippet({ scriptSrc, format, integrity, attributes, theme, preconnect }: SnippetOptions): string {
   const scriptAttributes = [
     format === 'module' ? 'type="module"' : null,
     `src="${escapeAttribute(scriptSrc)}"`,
     integrity ? `integrity="${escapeAttribute(integrity)}" crossorigin="anonymous"` : null,
   ].filter(Boolean);
-  const lines = [`<script ${scriptAttributes.join(' ')}></script>`];
+  const lines = [...(preconnect ? preconnectLinks(attributes) : []), `<script ${scriptAttributes.join(' ')}></script>`];
 
   const tagAttributes: string[] = [];
   for (const [key, name] of ATTRIBUTE_NAMES) {

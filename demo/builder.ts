@@ -70,6 +70,7 @@ function readOptions(): SnippetOptions {
     integrity: integrity?.files[BUNDLE[format]] ?? null,
     attributes,
     theme,
+    preconnect: true,
   };
 }
 

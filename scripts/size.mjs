@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
  * regions) and check-ins (stream controller, the SSE parser of
  * src/internal/sse.ts, webhook schema) the rest.
  */
-const MEMBER_BUDGET = 25_600;
+const MEMBER_BUDGET = 24_000;
 /**
  * The front desk's feed: Lit (about 6 kB) and the element (stream reader and
  * parser shared with the member element, tally, chart, list). A tablet on the

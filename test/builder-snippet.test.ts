@@ -154,4 +154,59 @@ describe('buildSnippet', () => {
       '<gym-access-qr\n  customer-id="{{ member.id }}"\n  token-endpoint="https://api.example-gym.com/customers/{customerId}/access-code"\n  events-endpoint="/e"\n  error-correction="Q"\n  keep-awake\n></gym-access-qr>',
     );
   });
+
+  describe('with preconnect, as the builder makes it', () => {
+    const links = (snippet: string) =>
+      [...new DOMParser().parseFromString(snippet, 'text/html').querySelectorAll('link')].map((link) => ({
+        rel: link.rel,
+        href: link.getAttribute('href'),
+        crossorigin: link.getAttribute('crossorigin'),
+      }));
+
+    it("opens the token endpoint's origin first, anonymous as the element's requests are", () => {
+      const snippet = buildSnippet(options({ preconnect: true }));
+      expect(snippet.split('\n')[0]).to.equal('<link rel="preconnect" href="https://api.example-gym.com" crossorigin>');
+      expect(links(snippet)).to.deep.equal([
+        { rel: 'preconnect', href: 'https://api.example-gym.com', crossorigin: '' },
+      ]);
+      expect(parse(snippet).tags).to.deep.equal(['link', 'script', 'gym-access-qr']);
+    });
+
+    it('opens a connection with cookies when credentials="include"', () => {
+      expect(links(buildSnippet(options({ preconnect: true, attributes: { credentials: 'include' } })))).to.deep.equal([
+        { rel: 'preconnect', href: 'https://api.example-gym.com', crossorigin: null },
+      ]);
+    });
+
+    it("adds the events endpoint's origin when it is another one, each origin once", () => {
+      const same = buildSnippet(
+        options({
+          preconnect: true,
+          attributes: { eventsEndpoint: 'https://api.example-gym.com/customers/{customerId}/events' },
+        }),
+      );
+      expect(links(same).map((link) => link.href)).to.deep.equal(['https://api.example-gym.com']);
+      const other = buildSnippet(
+        options({ preconnect: true, attributes: { eventsEndpoint: 'https://events.example-gym.com/{customerId}' } }),
+      );
+      expect(links(other).map((link) => link.href)).to.deep.equal([
+        'https://api.example-gym.com',
+        'https://events.example-gym.com',
+      ]);
+    });
+
+    it("nothing for the page's own endpoints, or a host that is still a CMS placeholder", () => {
+      const relative = buildSnippet(
+        options({ preconnect: true, attributes: { tokenEndpoint: '/api/customers/{customerId}/access-code' } }),
+      );
+      expect(links(relative)).to.deep.equal([]);
+      const placeholder = buildSnippet(
+        options({
+          preconnect: true,
+          attributes: { tokenEndpoint: 'https://{{ site.relay }}/customers/{customerId}/access-code' },
+        }),
+      );
+      expect(links(placeholder)).to.deep.equal([]);
+    });
+  });
 });

@@ -50,6 +50,22 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(el.getAttribute('state')).to.equal('loading');
     });
 
+    it('sends the request as the element is connected, before its first render', async () => {
+      el = document.createElement('gym-access-qr');
+      el.setAttribute('customer-id', CUSTOMER);
+      el.setAttribute('token-endpoint', ENDPOINT);
+      el.requestHeaders = { 'X-Member': 'm-1' };
+      document.body.append(el);
+
+      // Nothing awaited yet: the first render (a microtask away) has not run, the request is already out.
+      expect(el.hasUpdated).to.equal(false);
+      expect(net.calls).to.have.length(1);
+      expect(new Headers(net.last.init.headers).get('X-Member')).to.equal('m-1');
+      await settle();
+      await show(CODE_A);
+      expect(qrPathOf(el)).to.equal(qrImage(CODE_A, 'M')!.path);
+    });
+
     it('calls a requestHeaders function before every request', async () => {
       let n = 0;
       el = document.createElement('gym-access-qr');

@@ -71,6 +71,11 @@ export async function resolveHeaders(source: RequestHeadersSource | undefined | 
       `requestHeaders failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  return checkedHeaders(headers);
+}
+
+/** Headers given as an object (or none), checked. */
+function checkedHeaders(headers: unknown): Record<string, string> {
   if (headers == null) return {};
   if (typeof headers !== 'object' || Array.isArray(headers)) {
     throw new AccessCodeError('config', 'requestHeaders must be an object of header names to values');
@@ -101,7 +106,11 @@ export async function requestAccessCode(request: AccessCodeRequest): Promise<Acc
     let text: string;
     let sentAt: number;
     try {
-      const resolved = await Promise.race([resolveHeaders(headers), stopped]);
+      // Headers given as an object need no await: the request leaves before the element's first render.
+      const resolved =
+        typeof headers === 'function'
+          ? await Promise.race([resolveHeaders(headers), stopped])
+          : checkedHeaders(headers);
       sentAt = performance.now();
       response = await fetch(url, {
         credentials,
