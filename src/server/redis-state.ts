@@ -4,6 +4,7 @@ import { createRedisConnection } from './redis-connection.js';
 import {
   DEFAULT_REPLAY_WINDOW_MS,
   isEventId,
+  replayWindowFor,
   type CachedCode,
   type CheckinMessage,
   type SharedState,
@@ -222,7 +223,7 @@ export function createRedisState(options: RedisStateOptions): SharedState {
         streamKey(customerKey),
         `${prefix}published:${token}`,
         body,
-        String(windowMs),
+        String(replayWindowFor(customerKey, windowMs)),
         channel,
         customerKey,
       ),
