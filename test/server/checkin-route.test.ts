@@ -144,29 +144,30 @@ describe('the front desk’s feed on the relay', () => {
     });
 
   it('replays the last 24 h to a fresh connection, nothing older, and resumes after an id', async () => {
+    const [tooOld, anHourAgo, whileAway] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     let now = Date.now() - 25 * 3600_000;
     const { url } = await start({ state: createMemoryState({ now: () => now }) });
-    await postWebhook(url, checkinBody('1', 'too-old'));
+    await postWebhook(url, checkinBody('1', tooOld));
     const first = await feed(url);
     await first.waitFor(() => checkins(first).length === 1, 5_000, 'the old check-in live');
     first.close();
     now += 2 * 3600_000;
-    await postWebhook(url, checkinBody('2', 'an-hour-ago'));
+    await postWebhook(url, checkinBody('2', anHourAgo));
     now = Date.now();
     const fresh = await feed(url);
     await fresh.waitFor(() => checkins(fresh).length === 1, 5_000, 'the replay');
     assert.deepEqual(
       checkins(fresh).map((checkin) => checkin.uuid),
-      ['an-hour-ago'],
+      [anHourAgo],
     );
     const seen = checkins(fresh)[0].id;
     fresh.close();
-    await postWebhook(url, checkinBody('3', 'while-away'));
+    await postWebhook(url, checkinBody('3', whileAway));
     const resumed = await feed(url, { 'Last-Event-ID': seen });
     await resumed.waitFor(() => checkins(resumed).length === 1, 5_000, 'the resume');
     assert.deepEqual(
       checkins(resumed).map((checkin) => checkin.uuid),
-      ['while-away'],
+      [whileAway],
     );
     // An id the relay could not have issued counts as none: the whole day again.
     const forged = await feed(url, { 'Last-Event-ID': '99999999999999-0' });
@@ -174,13 +175,14 @@ describe('the front desk’s feed on the relay', () => {
   });
 
   it('with Redis, a check-in posted to one instance reaches a staff stream on another', async () => {
+    const across = crypto.randomUUID();
     const redis = await startRedis();
     cleanups.push(() => redis.close());
     const [a, b] = [await start({ redisUrl: redis.url }), await start({ redisUrl: redis.url })];
     const reader = await feed(b.url);
-    assert.equal((await postWebhook(a.url, checkinBody('55', 'across'))).status, 200);
+    assert.equal((await postWebhook(a.url, checkinBody('55', across))).status, 200);
     await reader.waitFor(() => checkins(reader).length === 1, 5_000, 'the check-in on B');
-    assert.equal(checkins(reader)[0].uuid, 'across');
+    assert.equal(checkins(reader)[0].uuid, across);
     assert.equal(checkins(reader)[0].name, 'Anna M.');
     // And a fresh connection on A replays it from Redis.
     const replayed = await feed(a.url);
