@@ -3,7 +3,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { allowedUntil, type AuthorizeStaff } from './authorize.js';
 import { createCheckinFeed, type CheckinFeed } from './checkin-feed.js';
 import { describeError, type RelayLogger } from './log.js';
-import type { RelayMetrics } from './metrics.js';
+import { countedBody, countedFetch, type RelayMetrics } from './metrics.js';
 import { feedKey, type SharedState } from './state.js';
 import type { StudioRuntime } from './studio-runtime.js';
 import type { StreamHub, StreamKind } from './stream-hub.js';
@@ -63,7 +63,12 @@ export function checkinRoutes(
         magiclineBaseUrl: studio.magiclineBaseUrl,
         magiclineApiKey: studio.magiclineApiKey,
         logger,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        fetch: countedFetch(
+          metrics,
+          studio.id,
+          options.fetch ?? ((input, init) => fetch(input, init)),
+          metrics.nameLookup,
+        ),
       }),
     ]),
   );
@@ -90,9 +95,14 @@ export function checkinRoutes(
       if (c.req.method === 'HEAD') return new Response(null, { headers: STREAM_HEADERS });
       const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
       const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-      const body = hub.open(feedKey(c.var.studio.studio.id), lastId, c.get('allowedUntil'), incoming, STAFF_STREAMS);
+      const { id } = c.var.studio.studio;
+      const body = hub.open(feedKey(id), lastId, c.get('allowedUntil'), incoming, STAFF_STREAMS);
       if (!body) return unavailable('this relay holds all the streams it can; try again shortly');
-      return new Response(body, { headers: STREAM_HEADERS });
+      metrics.staffStreams(id, 1);
+      return new Response(
+        countedBody(body, () => metrics.staffStreams(id, -1)),
+        { headers: STREAM_HEADERS },
+      );
     });
   }
 

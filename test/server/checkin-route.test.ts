@@ -18,6 +18,7 @@ import {
   type RelayOptions,
 } from '../../src/server/index.js';
 import { checkinBody, openEvents, postWebhook, startRedis, WEBHOOK_KEY, type EventReader } from './helpers.js';
+import { parsePrometheus, sampleValue } from './prometheus.js';
 
 const SECRET = 'a-member-token-secret-of-32-bytes-or-more';
 const sign = (claims: Record<string, unknown>) =>
@@ -127,6 +128,10 @@ describe('the front desk’s feed on the relay', () => {
       uuids,
     );
     assert.equal(customers.calls, 1);
+    const metrics = parsePrometheus(await (await fetch(`${url}/metrics`)).text());
+    assert.equal(sampleValue(metrics, 'gym_access_qr_name_lookups_total', { studio: 'default', status: '200' }), 1);
+    assert.equal(sampleValue(metrics, 'gym_access_qr_staff_streams', { studio: 'default' }), 2);
+    assert.equal(sampleValue(metrics, 'gym_access_qr_upstream_calls_total', { studio: 'default', status: '200' }), 0);
   });
 
   for (const [what, fault] of [
