@@ -9,15 +9,13 @@
 //
 //   /v1/studios/{studio}/customers/{id}/access-code, …/events   the relay (and /v1/customers/… for `default`)
 //   /webhooks/magicline, /healthz, /metrics                        the relay
-//   /v1/checkins      the front desk's feed of `default` (demo/checkins-route.ts, over src/server/checkin-feed.ts)
+//   /v1/checkins, /v1/studios/{studio}/checkins   the relay: the front desk's feed
 //   /gate/scan, /mock/settings, /mock/current-code, /mock/stats, /mock/webhooks   the mock of `?studio=` (default `default`)
 //   /magicline/…      the `default` mock Open API itself (the tests of the mock)
 //   /mock/streams?customerId=&studio=   how many event streams the relay has open for that customer
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCheckinFeed, type CheckinFeed } from '../src/server/checkin-feed.js';
 import { createRelay, type Relay, type RelayLogger } from '../src/server/index.js';
-import { DEMO_STUDIO, serveCheckins } from './checkins-route.js';
 import { createMockOpenApi } from './mock-open-api.js';
 
 /** What the relay sends to the `default` studio's mock Open API, and what the mock checks. */
@@ -56,7 +54,6 @@ export async function createDemoBackend(): Promise<DemoBackend> {
   // Assigned once the mocks' ports are known; the mocks' gates reach it through this binding.
   // eslint-disable-next-line prefer-const -- a forward reference, not a constant
   let relay: Relay | undefined;
-  let feed: CheckinFeed | undefined;
   const studios = await Promise.all(
     DEMO_STUDIOS.map(async (studio) => {
       const mock = createMockOpenApi({
@@ -65,14 +62,7 @@ export async function createDemoBackend(): Promise<DemoBackend> {
           url: 'http://relay.invalid/webhooks/magicline',
           apiKey: studio.webhookApiKey,
           // The gate's webhook goes through the relay's whole webhook route, without a detour over the network.
-          fetch: async (url, init) => {
-            const response = await relay!.fetch(new Request(url, init));
-            // What the relay accepted at the front desk's studio reaches its feed too.
-            if (studio.id === DEMO_STUDIO && response.ok && typeof init.body === 'string') {
-              await feed!.publish(DEMO_STUDIO, init.body);
-            }
-            return response;
-          },
+          fetch: (url, init) => relay!.fetch(new Request(url, init)),
         },
       });
       const magicline = createServer((req, res) => {
@@ -98,23 +88,18 @@ export async function createDemoBackend(): Promise<DemoBackend> {
     // The demo has no sign-in: every request counts as the demo member's own. The standalone
     // relay (gym-access-qr-relay) checks a JWT here; a partner checks its session.
     authorize: () => 'allow',
+    // Nor for the front desk: the standalone relay checks a staff JWT here.
+    authorizeStaff: () => 'allow',
     logger: quietLogger,
   });
   const theRelay = relay;
-  const theFeed = (feed = createCheckinFeed({
-    magiclineBaseUrl: studios[0].url,
-    magiclineApiKey: DEMO_MAGICLINE_API_KEY,
-    logger: quietLogger,
-  }));
 
   return {
     relay: theRelay,
     handle(req, res, next) {
       const url = new URL(req.url ?? '/', 'http://demo.invalid');
       const studio = mockOf(url);
-      if (url.pathname === '/v1/checkins' && req.method === 'GET') {
-        serveCheckins(theFeed, req, res).catch(next);
-      } else if (url.pathname === '/mock/streams') {
+      if (url.pathname === '/mock/streams') {
         send(res, 200, {
           open: theRelay.openStreams(
             url.searchParams.get('customerId') ?? '',
@@ -135,7 +120,6 @@ export async function createDemoBackend(): Promise<DemoBackend> {
     },
     async close() {
       await Promise.all(studios.map((studio) => studio.mock.close()));
-      theFeed.close();
       await theRelay.close();
       await Promise.all(
         studios.map(

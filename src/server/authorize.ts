@@ -130,3 +130,37 @@ export function jwtAuthorizer(options: JwtAuthorizerOptions): Authorize & Author
       ? check(request, member, context?.studio)
       : check(request, member.customerId, member.studio)) as Authorize & AuthorizeMember;
 }
+
+/** Who a staff request is for: the route's studio, and (in Node) the Node request. */
+export interface StaffContext extends AuthorizeContext {
+  studio: string;
+}
+
+/** The partner's check that the request comes from the staff of `studio`: the front desk's feed. */
+export type AuthorizeStaff = (request: Request, staff: StaffContext) => Authorization | Promise<Authorization>;
+
+/**
+ * `Authorization: Bearer <JWT>`, HS256 with the member tokens' secret, `role: "staff"`, `studio` = the
+ * route's studio, `exp` required: what the standalone relay uses for the front desk's feed. A member
+ * token (no staff role) or a staff token of another studio is 403; none or a bad one, 401.
+ */
+export function staffJwtAuthorizer(options: Omit<JwtAuthorizerOptions, 'requireStudio'>): AuthorizeStaff {
+  const key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+  const toleranceSeconds = options.clockToleranceSeconds ?? 30;
+  return async (request, { studio }) => {
+    const match = /^Bearer[ ]+([A-Za-z0-9_.-]+)\s*$/.exec(request.headers.get('Authorization') ?? '');
+    if (!match) return 'unauthorized';
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1]!, key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['exp'],
+        clockTolerance: toleranceSeconds,
+      }));
+    } catch {
+      return 'unauthorized';
+    }
+    if (payload.role !== 'staff' || payload.studio !== studio) return 'forbidden';
+    return { allow: true, expiresAt: (payload.exp! + toleranceSeconds) * 1000 };
+  };
+}

@@ -95,6 +95,8 @@ export interface CheckinFeed {
    * studio, and hands it to the studio's listeners. Null for a webhook that is not a check-in.
    */
   publish(studio: string, webhookBody: string): Promise<FeedEntry | null>;
+  /** The feed's message for a webhook body (waiting at most 2 s for the name); null for anything but a check-in. */
+  message(webhookBody: string): Promise<string | null>;
   /**
    * What a connection gets first: the studio's check-ins of the last 24 h, or, resuming, those after
    * `lastEventId`. An id the feed cannot have issued (or one from the future) counts as none.
@@ -216,20 +218,27 @@ export function createCheckinFeed(options: CheckinFeedOptions): CheckinFeed {
     return Promise.race([nameOf(key), late]).finally(() => clearTimeout(timer));
   }
 
+  async function message(webhookBody: string): Promise<string | null> {
+    const checkin = feedCheckin(webhookBody);
+    if (!checkin) return null;
+    const name = await nameWithin(checkin.customerId);
+    return JSON.stringify({
+      customerId: checkin.customerId,
+      at: new Date(checkin.at).toISOString(),
+      uuid: checkin.uuid,
+      ...(name ? { name } : {}),
+    });
+  }
+
   return {
     get lookups() {
       return lookups;
     },
+    message,
     async publish(studio, webhookBody) {
       const checkin = feedCheckin(webhookBody);
-      if (!checkin) return null;
-      const name = await nameWithin(checkin.customerId);
-      const data = JSON.stringify({
-        customerId: checkin.customerId,
-        at: new Date(checkin.at).toISOString(),
-        uuid: checkin.uuid,
-        ...(name ? { name } : {}),
-      });
+      const data = checkin && (await message(webhookBody));
+      if (!checkin || !data) return null;
       const entry = await store.append(studio, checkin.at, data);
       for (const listener of [...(listeners.get(studio) ?? [])]) listener(entry);
       return entry;

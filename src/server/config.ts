@@ -1,5 +1,5 @@
 import { createRelay, type Relay, type StudiosRelayOptions } from './relay.js';
-import { jwtAuthorizer } from './authorize.js';
+import { jwtAuthorizer, staffJwtAuthorizer } from './authorize.js';
 import { withoutUserInfo } from './log.js';
 import { readStudiosFile } from './studios-file.js';
 import { baseUrl, DEFAULT_STUDIO_ID, StudiosError, type Studio } from './studios.js';
@@ -128,6 +128,7 @@ export function relayFromConfig(config: RelayConfig, extra: Partial<StudiosRelay
   return createRelay({
     studios: config.studios,
     authorize: jwtAuthorizer({ secret: config.memberTokenSecret, requireStudio: config.studios.length > 1 }),
+    authorizeStaff: staffJwtAuthorizer({ secret: config.memberTokenSecret }),
     allowedOrigins: config.allowedOrigins,
     memberUpstreamLimitPerMinute: config.memberUpstreamLimitPerMinute,
     ...(config.maxStreams ? { maxStreams: config.maxStreams } : {}),

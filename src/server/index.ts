@@ -18,10 +18,13 @@ export {
 export { DEFAULT_STUDIO_ID, parseStudios, StudiosError, type Studio } from './studios.js';
 export {
   jwtAuthorizer,
+  staffJwtAuthorizer,
   type Authorization,
   type Authorize,
   type AuthorizeContext,
   type AuthorizeMember,
+  type AuthorizeStaff,
+  type StaffContext,
   type MemberContext,
   type JwtAuthorizerOptions,
 } from './authorize.js';

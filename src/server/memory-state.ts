@@ -2,6 +2,7 @@ import {
   compareEventIds,
   DEFAULT_REPLAY_WINDOW_MS,
   isEventId,
+  replayWindowFor,
   type CachedCode,
   type CheckinMessage,
   type CodeEntry,
@@ -53,7 +54,7 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
 
   function prune(at: number) {
     for (const [key, log] of logs) {
-      while (log.length && log[0]!.at < at - windowMs) log.shift();
+      while (log.length && log[0]!.at < at - replayWindowFor(key, windowMs)) log.shift();
       if (!log.length) logs.delete(key);
     }
   }

@@ -32,6 +32,9 @@ export interface RelayMetrics {
   codeFromCache(studio: string): void;
   streamOpened(studio: string): void;
   streamClosed(studio: string): void;
+  /** The front desk's streams: open ones, and Magicline's answers to name lookups. */
+  staffStreams(studio: string, change: 1 | -1): void;
+  nameLookup(studio: string, status: UpstreamStatus): void;
   /** A webhook accepted with the studio's key. */
   webhookReceived(studio: string): void;
   /** A check-in handed to the fan-out (every instance's streams). */
@@ -67,6 +70,18 @@ export function createRelayMetrics(options: RelayMetricsOptions): RelayMetrics {
     labelNames: ['studio'] as const,
     registers,
   });
+  const staffStreams = new Gauge({
+    name: `${PREFIX}staff_streams`,
+    help: 'Front-desk feed streams open on this instance.',
+    labelNames: ['studio'] as const,
+    registers,
+  });
+  const nameLookups = new Counter({
+    name: `${PREFIX}name_lookups_total`,
+    help: "Customer name lookups for the front desk, by studio and Magicline's status (or timeout, unreachable).",
+    labelNames: ['studio', 'status'] as const,
+    registers,
+  });
   const received = new Counter({
     name: `${PREFIX}webhooks_received_total`,
     help: "Webhooks accepted with the studio's key.",
@@ -94,6 +109,7 @@ export function createRelayMetrics(options: RelayMetricsOptions): RelayMetrics {
   for (const studio of options.studios) {
     fromCache.labels(studio).inc(0);
     openStreams.labels(studio).set(0);
+    staffStreams.labels(studio).set(0);
     received.labels(studio).inc(0);
     delivered.labels(studio).inc(0);
     for (const reason of ['rate', 'budget', 'auth'] as const) refusals.labels(studio, reason).inc(0);
@@ -108,6 +124,8 @@ export function createRelayMetrics(options: RelayMetricsOptions): RelayMetrics {
     codeFromCache: (studio) => fromCache.labels(studio).inc(),
     streamOpened: (studio) => openStreams.labels(studio).inc(),
     streamClosed: (studio) => openStreams.labels(studio).dec(),
+    staffStreams: (studio, change) => staffStreams.labels(studio).inc(change),
+    nameLookup: (studio, status) => nameLookups.labels(studio, String(status)).inc(),
     webhookReceived: (studio) => received.labels(studio).inc(),
     webhookDelivered: (studio) => delivered.labels(studio).inc(),
     webhookKeyRefused: () => keyRefused.inc(),
@@ -139,14 +157,19 @@ export function createRelayMetrics(options: RelayMetricsOptions): RelayMetrics {
 }
 
 /** `base`, counting each call's outcome as the studio's upstream call: Magicline's status, or why there was none. */
-export function countedFetch(metrics: RelayMetrics, studio: string, base: typeof fetch): typeof fetch {
+export function countedFetch(
+  metrics: RelayMetrics,
+  studio: string,
+  base: typeof fetch,
+  count: (studio: string, status: UpstreamStatus) => void = metrics.upstreamCall,
+): typeof fetch {
   return async (input, init) => {
     try {
       const response = await base(input, init);
-      metrics.upstreamCall(studio, response.status);
+      count(studio, response.status);
       return response;
     } catch (error) {
-      metrics.upstreamCall(studio, init?.signal?.aborted ? 'timeout' : 'unreachable');
+      count(studio, init?.signal?.aborted ? 'timeout' : 'unreachable');
       throw error;
     }
   };

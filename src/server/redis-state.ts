@@ -4,6 +4,8 @@ import { createRedisConnection } from './redis-connection.js';
 import {
   DEFAULT_REPLAY_WINDOW_MS,
   isEventId,
+  isFeedKey,
+  replayWindowFor,
   type CachedCode,
   type CheckinMessage,
   type SharedState,
@@ -64,6 +66,8 @@ export function createRedisState(options: RedisStateOptions): SharedState {
   const { client, subscriber, run } = connection;
   const usable = () => !closed && connection.answering();
 
+  // A member's log holds minutes; a studio's feed a day of check-ins, all of which a fresh screen counts.
+  const replayCount = (key: string) => (isFeedKey(key) ? '20000' : '1000');
   const state: SharedState = {
     get available() {
       return usable() && subscriber.isReady && subscribed;
@@ -85,7 +89,7 @@ export function createRedisState(options: RedisStateOptions): SharedState {
     async replay(customerKey, afterId) {
       if (!isEventId(afterId)) return [];
       const entries = (await run(() =>
-        client.sendCommand(['XRANGE', streamKey(customerKey), `(${afterId}`, '+', 'COUNT', '1000']),
+        client.sendCommand(['XRANGE', streamKey(customerKey), `(${afterId}`, '+', 'COUNT', replayCount(customerKey)]),
       )) as [string, string[]][];
       return entries.map(([id, fields]) => ({ id, customerKey, body: fields[1] ?? '' }));
     },
@@ -222,7 +226,7 @@ export function createRedisState(options: RedisStateOptions): SharedState {
         streamKey(customerKey),
         `${prefix}published:${token}`,
         body,
-        String(windowMs),
+        String(replayWindowFor(customerKey, windowMs)),
         channel,
         customerKey,
       ),

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import type { Authorization, Authorize, AuthorizeMember, MemberContext } from './authorize.js';
+import type { Authorization, Authorize, AuthorizeMember, AuthorizeStaff, MemberContext } from './authorize.js';
 import type { RelayLogger } from './log.js';
 import type { NodeHandler } from './node-adapter.js';
 import type { SharedState } from './state.js';
@@ -34,6 +34,11 @@ export interface RelayCommonOptions {
   metrics?: boolean;
   /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /**
+   * The staff check for the front desk's feed (`GET /v1/studios/{studio}/checkins`, `GET /v1/checkins`):
+   * `authorizeStaff(request, { studio, incoming })`, answering as `authorize` does. Without it those routes are 404.
+   */
+  authorizeStaff?: AuthorizeStaff;
 }
 
 /** One studio's relay: the single-studio options, served as studio `default`. */

@@ -3,6 +3,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { isCustomerId } from '../internal/customer-id.js';
 import { allowedUntil } from './authorize.js';
+import { checkinRoutes, NO_STORE, STREAM_HEADERS, unavailable, type Env } from './checkin-route.js';
 import { codeResponse } from './code-service.js';
 import { describeError, jsonLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
@@ -34,28 +35,8 @@ export const SHUTDOWN_GRACE_MS = 8000;
 /** The paths `nodeHandler` answers (everything else goes to `next`); `/metrics` only while it is served. */
 const relayPath = (metrics: boolean) =>
   new RegExp(
-    `^/(?:healthz|${metrics ? 'metrics|' : ''}webhooks/magicline|v1/(?:studios/[^/]+/)?customers/[^/]+/(?:access-code|events))/?$`,
+    `^/(?:healthz|${metrics ? 'metrics|' : ''}webhooks/magicline|v1/(?:studios/[^/]+/)?(?:customers/[^/]+/(?:access-code|events)|checkins))/?$`,
   );
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
-/** What the middleware leaves for the routes: the route's studio, and until when the member is allowed (epoch ms, or Infinity). */
-type Env = { Variables: { studio: StudioRuntime; allowedUntil: number } };
-const STREAM_HEADERS = {
-  'Content-Type': 'text/event-stream',
-  'Cache-Control': 'no-store',
-  // Proxies such as nginx would otherwise hold the stream back.
-  'X-Accel-Buffering': 'no',
-  // No type sniffing: a browser that sniffs holds the first bytes back, and they carry the replay.
-  'X-Content-Type-Options': 'nosniff',
-};
-
-function unavailable(error: string): Response {
-  return new Response(JSON.stringify({ error }), {
-    status: 503,
-    headers: { ...NO_STORE, 'Content-Type': 'application/json', 'Retry-After': '5' },
-  });
-}
-
 /**
  * The partner relay: the element's access-code and check-in routes for each
  * studio, the Magicline webhook, metrics and a health check, as one
@@ -191,6 +172,20 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     app.get(`${base}/events`, events);
   }
 
+  // The front desk's feed, only where the partner says who its staff are.
+  const feed = options.authorizeStaff
+    ? checkinRoutes(app, [memberCors, studioOfRoute], {
+        runtimes,
+        hub,
+        state,
+        metrics,
+        logger,
+        authorizeStaff: options.authorizeStaff,
+        closed: () => closed,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      })
+    : undefined;
+
   app.post('/webhooks/magicline', async (c) => {
     // Every studio's key is compared, in constant time: the answer's timing tells no key apart.
     const runtime = runtimes.get((await studioOfWebhookKey(c.req.header('X-API-KEY') ?? ''))?.id ?? '');
@@ -239,6 +234,8 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
       runtime.codes.forget(key);
       await runtime.state.publish(key, text);
       metrics.webhookDelivered(runtime.studio.id);
+      // The member's screen first; the front desk's message may wait up to 2 s for a name.
+      await feed?.publish(runtime, text);
     } catch (error) {
       logger.error('check-in not relayed', { studio: runtime.studio.id, error: describeError(error) });
     }
@@ -288,6 +285,7 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
       }
       await Promise.allSettled([...deliveries]);
       runtimes.forEach((runtime) => runtime.codes.close());
+      feed?.close();
       unsubscribe();
       upstreamAbort.abort();
       unwatch();

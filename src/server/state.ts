@@ -83,6 +83,26 @@ export interface SharedState {
 /** How long messages stay replayable by default. */
 export const DEFAULT_REPLAY_WINDOW_MS = 5 * 60_000;
 
+/** A studio's front-desk feed keeps this much, whatever the member replay window. */
+export const FEED_WINDOW_MS = 24 * 60 * 60_000;
+/** The feed's key space: a `:` never appears in a customer key (digits, or `studio/digits`). */
+const FEED_KEY_PREFIX = 'checkins:';
+
+/** The key under which a studio's front-desk feed is logged and fanned out. */
+export function feedKey(studio: string): string {
+  return FEED_KEY_PREFIX + studio;
+}
+
+/** Whether a key of the shared state is a studio's feed rather than a customer. */
+export function isFeedKey(key: string): boolean {
+  return key.startsWith(FEED_KEY_PREFIX);
+}
+
+/** How long a key's messages stay replayable: a feed a day, a customer the replay window. */
+export function replayWindowFor(key: string, windowMs: number): number {
+  return isFeedKey(key) ? Math.max(windowMs, FEED_WINDOW_MS) : windowMs;
+}
+
 const EVENT_ID = /^(\d{1,15})-(\d{1,15})$/;
 
 /** Whether `id` looks like an event id this relay hands out. */

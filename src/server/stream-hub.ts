@@ -1,5 +1,7 @@
 import { describeError, type RelayLogger } from './log.js';
+import { readyFrame, sseFrame } from './sse-frames.js';
 import { compareEventIds, isEventId, type CheckinMessage, type SharedState } from './state.js';
+export { readyFrame, sseFrame } from './sse-frames.js';
 
 /** A customer's streams on one instance: a newer one ends the oldest, so a member's newest tab always works. */
 export const MAX_STREAMS_PER_CUSTOMER = 5;
@@ -36,6 +38,7 @@ export interface StreamHub {
     lastId: string,
     expiresAt?: number,
     connection?: Connection,
+    kind?: StreamKind,
   ): ReadableStream<Uint8Array> | null;
   /** Hands a published check-in to the customer's open streams. */
   deliver(message: CheckinMessage): void;
@@ -45,6 +48,15 @@ export interface StreamHub {
   count(customerKey: string): number;
   stats(): StreamStats;
 }
+
+/** How a key's streams behave: how many one key may hold, and whether a fresh one replays the whole log. */
+export interface StreamKind {
+  maxPerKey: number;
+  replayFresh: boolean;
+}
+
+/** A member's streams: five per customer, a fresh one opens at the log's position. */
+const MEMBER_STREAMS: StreamKind = { maxPerKey: MAX_STREAMS_PER_CUSTOMER, replayFresh: false };
 
 /** What carries a stream: Node's request, whose destroy() closes the socket. */
 export interface Connection {
@@ -130,10 +142,11 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
       lastId: string,
       expiresAt = Infinity,
       connection?: Connection,
+      kind = MEMBER_STREAMS,
     ): ReadableStream<Uint8Array> | null {
       if (total >= maxStreams) return null;
       const mine = streams.get(key);
-      if (mine && mine.size >= MAX_STREAMS_PER_CUSTOMER) hub.end(mine.values().next().value!, 'close');
+      if (mine && mine.size >= kind.maxPerKey) hub.end(mine.values().next().value!, 'close');
       let set = streams.get(key);
       if (!set) streams.set(key, (set = new Set()));
       const stream = new HubStream(hub, key, expiresAt, connection);
@@ -143,7 +156,7 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
       total++;
       keepAlive ??= unref(setInterval(sendKeepAlive, keepAliveMs));
       if (expiresAt < Infinity) scheduleExpiry(expiresAt);
-      void begin(stream, lastId);
+      void begin(stream, lastId, kind.replayFresh);
       return body;
     },
     deliver(message: CheckinMessage) {
@@ -223,11 +236,12 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
   };
 
   /** Reads the log: replays after a `lastId` the log can vouch for, else opens at the log's real position. */
-  async function begin(stream: HubStream, lastId: string) {
+  async function begin(stream: HubStream, lastId: string, replayFresh: boolean) {
     try {
       const newest = await state.lastId(stream.key);
       // An id that is malformed or beyond the log's newest was never issued for this log: it counts as absent.
-      const resume = isEventId(lastId) && compareEventIds(lastId, newest) <= 0 ? lastId : '';
+      const vouched = isEventId(lastId) && compareEventIds(lastId, newest) <= 0 ? lastId : '';
+      const resume = vouched || (replayFresh ? '0-0' : '');
       const replay = resume && resume !== newest ? await state.replay(stream.key, resume) : [];
       if (stream.phase !== 'opening') return;
       let last = replay.at(-1)?.id ?? resume;
@@ -283,17 +297,4 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
 function unref<T>(timer: T): T {
   (timer as { unref?: () => void }).unref?.();
   return timer;
-}
-
-/** One SSE message: the id, then the body as `data:` lines (a line break in the body becomes a line break of the data). */
-export function sseFrame(message: CheckinMessage): string {
-  return `id: ${message.id}\n${message.body
-    .split(/\r\n|\r|\n/)
-    .map((line) => `data: ${line}`)
-    .join('\n')}\n\n`;
-}
-
-/** Opens every stream: a comment, and the log's position as the id of a `ready` event (EventSource's onmessage does not see it). */
-export function readyFrame(position: string): string {
-  return `: connected\nid: ${position}\nevent: ready\ndata:\n\n`;
 }
