@@ -1,22 +1,25 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import type { GymAccessQr } from '../src/index.js';
-import { codeResponse, freshCode, mount, qrPathOf, record, visibleText, fakeClockAndFetch } from './helpers.js';
+import {
+  codeResponse,
+  mount,
+  qrPathOf,
+  record,
+  visibleText,
+  fakeClockAndFetch,
+  CUSTOMER,
+  ENDPOINT,
+  CODE_A,
+  CODE_B,
+} from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
 
 // <gym-access-qr> under a faked clock: configuration errors, and the code's content kept secret.
-const CUSTOMER = '1234567';
-const ENDPOINT = '/api/customers/{customerId}/access-code';
-const CODE_A = '0049267681211943991';
-const CODE_B = '0049267681211943992';
 
 describe('<gym-access-qr> with a faked clock', () => {
-  const { clock, net, settle } = fakeClockAndFetch();
+  const { clock, net, settle, show } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-
-  async function show(content: string, lifetimeMs = 30_000) {
-    await net.last.respond(freshCode(content, lifetimeMs));
-  }
 
   describe('configuration errors', () => {
     for (const id of ['12a', '../x', '12345678901234567890', '9223372036854775808', '-1']) {

@@ -4,29 +4,24 @@ import type { GymAccessQr } from '../src/index.js';
 import {
   codeResponse,
   errorResponse,
-  freshCode,
   iso,
   mount,
   qrPathOf,
   record,
   visibleText,
   fakeClockAndFetch,
+  CUSTOMER,
+  ENDPOINT,
+  CODE_A,
+  CODE_B,
 } from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
 
 // <gym-access-qr> under a faked clock: failed requests: retries, backoff, Retry-After, errors.
-const CUSTOMER = '1234567';
-const ENDPOINT = '/api/customers/{customerId}/access-code';
-const CODE_A = '0049267681211943991';
-const CODE_B = '0049267681211943992';
 
 describe('<gym-access-qr> with a faked clock', () => {
-  const { clock, net, settle } = fakeClockAndFetch();
+  const { clock, net, settle, show } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-
-  async function show(content: string, lifetimeMs = 30_000) {
-    await net.last.respond(freshCode(content, lifetimeMs));
-  }
 
   describe('failures', () => {
     it('hides the code exactly at expiry while requests fail, fires expired once, and recovers', async () => {

@@ -12,22 +12,18 @@ import {
   record,
   visibleText,
   fakeClockAndFetch,
+  CUSTOMER,
+  ENDPOINT,
+  CODE_A,
+  CODE_B,
 } from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
 
 // <gym-access-qr> under a faked clock: the first code: its request, the QR, the countdown, the events.
-const CUSTOMER = '1234567';
-const ENDPOINT = '/api/customers/{customerId}/access-code';
-const CODE_A = '0049267681211943991';
-const CODE_B = '0049267681211943992';
 
 describe('<gym-access-qr> with a faked clock', () => {
-  const { clock, net, settle } = fakeClockAndFetch();
+  const { clock, net, settle, show } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-
-  async function show(content: string, lifetimeMs = 30_000) {
-    await net.last.respond(freshCode(content, lifetimeMs));
-  }
 
   describe('first code', () => {
     it('requests the templated URL with the credentials mode, Accept and requestHeaders', async () => {

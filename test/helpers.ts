@@ -158,6 +158,12 @@ function forwardTo<T extends object>(current: () => T): T {
   });
 }
 
+/** The member and the two codes the element's fake-clock suites use. */
+export const CUSTOMER = '1234567';
+export const ENDPOINT = '/api/customers/{customerId}/access-code';
+export const CODE_A = '0049267681211943991';
+export const CODE_B = '0049267681211943992';
+
 /**
  * The faked clock ({@link fakeClock}) and the hand-answered fetch ({@link stubFetch}) that most element suites run
  * under, set up before each test of the suite that calls this. After each test, every `<gym-access-qr>` is removed
@@ -184,6 +190,10 @@ export function fakeClockAndFetch() {
     net: forwardTo(() => net!),
     /** Lets fetch, body reads and renders finish without moving the faked clock. */
     settle,
+    /** Answers the newest access-code request with `content`, valid for `lifetimeMs`. */
+    show: async (content: string, lifetimeMs = 30_000) => {
+      await net!.last.respond(freshCode(content, lifetimeMs));
+    },
   };
 }
 

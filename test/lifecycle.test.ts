@@ -1,21 +1,25 @@
 import { expect } from '@open-wc/testing';
 import type { GymAccessQr } from '../src/index.js';
-import { freshCode, mount, qrPathOf, record, resetVisibility, setVisibility, fakeClockAndFetch } from './helpers.js';
+import {
+  freshCode,
+  mount,
+  qrPathOf,
+  record,
+  resetVisibility,
+  setVisibility,
+  fakeClockAndFetch,
+  CUSTOMER,
+  ENDPOINT,
+  CODE_A,
+  CODE_B,
+} from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
 
 // <gym-access-qr> under a faked clock: page visibility, changed attributes and clean-up on removal.
-const CUSTOMER = '1234567';
-const ENDPOINT = '/api/customers/{customerId}/access-code';
-const CODE_A = '0049267681211943991';
-const CODE_B = '0049267681211943992';
 
 describe('<gym-access-qr> with a faked clock', () => {
-  const { clock, net, settle } = fakeClockAndFetch();
+  const { clock, net, settle, show } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-
-  async function show(content: string, lifetimeMs = 30_000) {
-    await net.last.respond(freshCode(content, lifetimeMs));
-  }
 
   describe('page visibility', () => {
     it('sends nothing while hidden, and on return hides a code that ran out and fetches one', async () => {

@@ -1,21 +1,25 @@
 import { expect } from '@open-wc/testing';
 import type { GymAccessQr } from '../src/index.js';
-import { codeResponse, freshCode, iso, mount, qrPathOf, record, fakeClockAndFetch } from './helpers.js';
+import {
+  codeResponse,
+  freshCode,
+  iso,
+  mount,
+  qrPathOf,
+  record,
+  fakeClockAndFetch,
+  CUSTOMER,
+  ENDPOINT,
+  CODE_A,
+  CODE_B,
+} from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
 
 // <gym-access-qr> under a faked clock: rotation to the next code, and the clocks it is timed by.
-const CUSTOMER = '1234567';
-const ENDPOINT = '/api/customers/{customerId}/access-code';
-const CODE_A = '0049267681211943991';
-const CODE_B = '0049267681211943992';
 
 describe('<gym-access-qr> with a faked clock', () => {
-  const { clock, net, settle } = fakeClockAndFetch();
+  const { clock, net, settle, show } = fakeClockAndFetch();
   let el: GymAccessQr | undefined;
-
-  async function show(content: string, lifetimeMs = 30_000) {
-    await net.last.respond(freshCode(content, lifetimeMs));
-  }
 
   describe('rotation', () => {
     it('asks for the next code refresh-lead before expiry and swaps it in when it arrives', async () => {
