@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { webcrypto } from 'node:crypto';
 import { jwtVerify, type JWTPayload } from 'jose';
 import { customerKey, isCustomerId } from '../internal/customer-id.js';
 
@@ -71,6 +72,18 @@ export interface JwtAuthorizerOptions {
 const VERIFIED_TOKENS_KEPT = 20_000;
 
 /**
+ * The HS256 secret as a key imported once: given the raw bytes, jose imports them again for every token, which
+ * took as long as the check itself (a member's first code and every stream opened pay for it).
+ */
+function hmacKey(secret: string | Uint8Array): Promise<webcrypto.CryptoKey | Uint8Array> {
+  const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+  // Where WebCrypto cannot import it (an empty secret), jose is handed the bytes and says why it refuses them.
+  return crypto.subtle
+    .importKey('raw', new Uint8Array(bytes), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    .catch(() => bytes);
+}
+
+/**
  * `Authorization: Bearer <JWT>`, HS256, `sub` = the customer id, `exp`
  * required, `studio` = the studio's id (required with `requireStudio`; a
  * token for another studio is 403): what the standalone relay uses. `sub` and
@@ -80,7 +93,7 @@ const VERIFIED_TOKENS_KEPT = 20_000;
  * `authorize(request, { studio, customerId })`.
  */
 export function jwtAuthorizer(options: JwtAuthorizerOptions): Authorize & AuthorizeMember {
-  const key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+  const key = hmacKey(options.secret);
   const toleranceSeconds = options.clockToleranceSeconds ?? 30;
   // A member sends the same token with every code request and reconnect: its signature is checked once, and
   // only its times again (the HMAC check was most of what a cached code cost to serve).
@@ -95,7 +108,7 @@ export function jwtAuthorizer(options: JwtAuthorizerOptions): Authorize & Author
       signedOnce.delete(token);
     }
     try {
-      const { payload } = await jwtVerify(token, key, {
+      const { payload } = await jwtVerify(token, await key, {
         algorithms: ['HS256'],
         requiredClaims: ['exp', 'sub'],
         clockTolerance: toleranceSeconds,
@@ -145,14 +158,14 @@ export type AuthorizeStaff = (request: Request, staff: StaffContext) => Authoriz
  * token (no staff role) or a staff token of another studio is 403; none or a bad one, 401.
  */
 export function staffJwtAuthorizer(options: Omit<JwtAuthorizerOptions, 'requireStudio'>): AuthorizeStaff {
-  const key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+  const key = hmacKey(options.secret);
   const toleranceSeconds = options.clockToleranceSeconds ?? 30;
   return async (request, { studio }) => {
     const match = /^Bearer[ ]+([A-Za-z0-9_.-]+)\s*$/.exec(request.headers.get('Authorization') ?? '');
     if (!match) return 'unauthorized';
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1]!, key, {
+      ({ payload } = await jwtVerify(match[1]!, await key, {
         algorithms: ['HS256'],
         requiredClaims: ['exp'],
         clockTolerance: toleranceSeconds,
