@@ -3,25 +3,17 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { allowedUntil, type AuthorizeStaff } from './authorize.js';
 import { createCheckinFeed, type CheckinFeed } from './checkin-feed.js';
 import { describeError, type RelayLogger } from './log.js';
-import { countedBody, countedFetch, type RelayMetrics } from './metrics.js';
+import { countedFetch, type RelayMetrics } from './metrics.js';
 import { feedKey, type SharedState } from './state.js';
 import type { StudioRuntime } from './studio-runtime.js';
 import type { StreamHub, StreamKind } from './stream-hub.js';
+import { STREAM_HEADERS, streamResponse } from './direct-response.js';
 
 /** A studio's front-desk screens on one instance: more than any desk has, few enough that one studio cannot fill the instance. */
 export const MAX_STAFF_STREAMS_PER_STUDIO = 50;
 const STAFF_STREAMS: StreamKind = { maxPerKey: MAX_STAFF_STREAMS_PER_STUDIO, replayFresh: true };
 
 export const NO_STORE = { 'Cache-Control': 'no-store' };
-export const STREAM_HEADERS = {
-  'Content-Type': 'text/event-stream',
-  'Cache-Control': 'no-store',
-  // Proxies such as nginx would otherwise hold the stream back.
-  'X-Accel-Buffering': 'no',
-  // No type sniffing: a browser that sniffs holds the first bytes back, and they carry the replay.
-  'X-Content-Type-Options': 'nosniff',
-};
-
 export function unavailable(error: string): Response {
   return new Response(JSON.stringify({ error }), {
     status: 503,
@@ -94,15 +86,15 @@ export function checkinRoutes(
       // Hono answers HEAD with the GET route and drops the body: a stream opened for it would never end.
       if (c.req.method === 'HEAD') return new Response(null, { headers: STREAM_HEADERS });
       const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
-      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
       const { id } = c.var.studio.studio;
-      const body = hub.open(feedKey(id), lastId, c.get('allowedUntil'), incoming, STAFF_STREAMS);
-      if (!body) return unavailable('this relay holds all the streams it can; try again shortly');
+      const stream = hub.open(feedKey(id), lastId, {
+        expiresAt: c.get('allowedUntil'),
+        kind: STAFF_STREAMS,
+        onEnd: () => metrics.staffStreams(id, -1),
+      });
+      if (!stream) return unavailable('this relay holds all the streams it can; try again shortly');
       metrics.staffStreams(id, 1);
-      return new Response(
-        countedBody(body, () => metrics.staffStreams(id, -1)),
-        { headers: STREAM_HEADERS },
-      );
+      return streamResponse(c.req.raw, stream);
     });
   }
 

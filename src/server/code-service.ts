@@ -1,3 +1,4 @@
+import { textResponse } from './direct-response.js';
 import type { RelayLogger } from './log.js';
 import { describeError } from './log.js';
 import type { SharedState } from './state.js';
@@ -109,41 +110,46 @@ export function createCodeService(options: CodeServiceOptions): CodeService {
 }
 
 /** The HTTP answer for an outcome; what the operator must know is logged, never the code. */
-export function codeResponse(outcome: CodeOutcome, logger: RelayLogger): Response {
+export function codeResponse(request: Request, outcome: CodeOutcome, logger: RelayLogger): Response {
   switch (outcome.kind) {
     case 'code':
-      return new Response(outcome.body, {
+      return textResponse(request, outcome.body, {
         status: 200,
         headers: { ...NO_STORE, 'Content-Type': 'application/json', Date: new Date(outcome.dateMs).toUTCString() },
       });
     case 'limited':
-      return json(429, 'too many requests to Magicline, try again shortly', {
+      return json(request, 429, 'too many requests to Magicline, try again shortly', {
         'Retry-After': String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))),
       });
     case 'rate-limited':
-      return json(429, 'Magicline rate limit reached', outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {});
+      return json(
+        request,
+        429,
+        'Magicline rate limit reached',
+        outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {},
+      );
     case 'not-found':
-      return json(404, 'customer not found');
+      return json(request, 404, 'customer not found');
     case 'refused':
       if (!outcome.remembered)
         logger.error('Magicline refused the API key: check MAGICLINE_API_KEY and its CUSTOMER_READ scope', {
           status: outcome.status,
         });
-      return json(502, 'Magicline refused the relay');
+      return json(request, 502, 'Magicline refused the relay');
     case 'bad-gateway':
       logger.warn('Magicline answered badly', { status: outcome.status });
-      return json(502, 'Magicline answered badly');
+      return json(request, 502, 'Magicline answered badly');
     case 'unreachable':
       logger.warn('Magicline unreachable', { reason: outcome.reason });
-      return json(503, 'Magicline unreachable');
+      return json(request, 503, 'Magicline unreachable');
     case 'timeout':
       logger.warn('Magicline did not answer in time');
-      return json(504, 'Magicline did not answer in time');
+      return json(request, 504, 'Magicline did not answer in time');
   }
 }
 
-function json(status: number, error: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ error }), {
+function json(request: Request, status: number, error: string, headers: Record<string, string> = {}): Response {
+  return textResponse(request, JSON.stringify({ error }), {
     status,
     headers: { ...NO_STORE, 'Content-Type': 'application/json', ...headers },
   });

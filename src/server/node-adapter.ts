@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { describeError, type RelayLogger } from './log.js';
+import { takeStream, textOf } from './direct-response.js';
 
 /** A Node request listener that hands anything but the relay's routes to `next` (404 without one). */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
@@ -26,13 +27,35 @@ export function createNodeAdapter(handle: WebHandler, relayPath: RegExp, logger:
   let closing = false;
   let listener: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | undefined;
   const nodeListener = () =>
-    (listener ??= import('@hono/node-server').then(({ getRequestListener }) =>
-      getRequestListener((request, env) => handle(request, env as { incoming?: IncomingMessage }), {
-        overrideGlobalObjects: false,
-        errorHandler: (error) => {
-          logger.error('node adapter failed', { error: describeError(error) });
-        },
-      }),
+    (listener ??= Promise.all([import('@hono/node-server'), import('@hono/node-server/utils/response')]).then(
+      ([{ getRequestListener }, { RESPONSE_ALREADY_SENT }]) =>
+        getRequestListener(
+          async (request, env) => {
+            const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+            const response = await handle(request, { incoming });
+            const stream = takeStream(request, response);
+            if (!stream) {
+              const text = textOf(request, response);
+              if (text === undefined) return response;
+              // An answer made from a string (a cached code, most of all) is written as it is.
+              const headers = { ...Object.fromEntries(response.headers), 'content-length': Buffer.byteLength(text) };
+              outgoing.writeHead(response.status, headers).end(text);
+              return RESPONSE_ALREADY_SENT;
+            }
+            // A check-in stream goes straight onto the Node response: a web stream between the two would cost
+            // more than the rest of the stream together (docs/performance.md#relay-streams).
+            // The head goes out with the stream's first bytes (its replay or ready event), in one write.
+            outgoing.writeHead(200, Object.fromEntries(response.headers));
+            stream.writeTo(outgoing);
+            return RESPONSE_ALREADY_SENT;
+          },
+          {
+            overrideGlobalObjects: false,
+            errorHandler: (error) => {
+              logger.error('node adapter failed', { error: describeError(error) });
+            },
+          },
+        ),
     ));
 
   /** Hands a Node request to the relay; a failure of the adapter itself ends that response, never the process. */

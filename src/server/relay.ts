@@ -3,11 +3,11 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { isCustomerId } from '../internal/customer-id.js';
 import { allowedUntil } from './authorize.js';
-import { checkinRoutes, NO_STORE, STREAM_HEADERS, unavailable, type Env } from './checkin-route.js';
+import { checkinRoutes, NO_STORE, unavailable, type Env } from './checkin-route.js';
 import { codeResponse } from './code-service.js';
 import { describeError, jsonLogger } from './log.js';
 import { createMemoryState } from './memory-state.js';
-import { countedBody, createRelayMetrics } from './metrics.js';
+import { createRelayMetrics } from './metrics.js';
 import { createNodeAdapter } from './node-adapter.js';
 import { createRedisState } from './redis-state.js';
 import {
@@ -22,6 +22,7 @@ import { customerKey } from './state.js';
 import { studioRuntimes, type StudioRuntime } from './studio-runtime.js';
 import { keyOwner, scopedKey } from './studio-state.js';
 import { createStreamHub } from './stream-hub.js';
+import { STREAM_HEADERS, streamResponse, asWebResponse } from './direct-response.js';
 import { DEFAULT_STUDIO_ID, webhookKeyLookup } from './studios.js';
 import { entityIdDigits, hasDuplicateTopLevelKey, isCheckin, readBody } from './webhook.js';
 
@@ -147,7 +148,7 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
   };
 
   const accessCode = async (c: Context<Env>) =>
-    codeResponse(await c.var.studio.codes.obtain(customerKey(c.req.param('customerId')!)), logger);
+    codeResponse(c.req.raw, await c.var.studio.codes.obtain(customerKey(c.req.param('customerId')!)), logger);
 
   const events = (c: Context<Env>) => {
     if (closed || !state.available) return unavailable('check-ins are unavailable for a moment');
@@ -156,14 +157,13 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
     const { id } = c.var.studio.studio;
     const key = scopedKey(id, customerKey(c.req.param('customerId')!));
     const lastId = c.req.header('Last-Event-ID') ?? c.req.query('lastEventId') ?? '';
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const body = hub.open(key, lastId, c.get('allowedUntil'), incoming);
-    if (!body) return unavailable('this relay holds all the streams it can; try again shortly');
+    const stream = hub.open(key, lastId, {
+      expiresAt: c.get('allowedUntil'),
+      onEnd: () => metrics.streamClosed(id),
+    });
+    if (!stream) return unavailable('this relay holds all the streams it can; try again shortly');
     metrics.streamOpened(id);
-    return new Response(
-      countedBody(body, () => metrics.streamClosed(id)),
-      { headers: STREAM_HEADERS },
-    );
+    return streamResponse(c.req.raw, stream);
   };
 
   for (const base of ['/v1/customers/:customerId', '/v1/studios/:studio/customers/:customerId']) {
@@ -259,7 +259,7 @@ export function createRelay(options: RelayOptions | StudiosRelayOptions): Relay 
   const node = createNodeAdapter(handle, relayPath(served), logger);
 
   return {
-    fetch: handle,
+    fetch: async (request, env) => asWebResponse(request, await handle(request, env)),
     nodeHandler: node.nodeHandler,
     listen: node.listen,
     openStreams: (customerId, studio = DEFAULT_STUDIO_ID) => hub.count(scopedKey(studio, customerKey(customerId))),

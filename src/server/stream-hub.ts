@@ -28,18 +28,13 @@ export interface StreamStats {
 
 export interface StreamHub {
   /**
-   * A stream for the customer as an SSE body: the replay after `lastId` (when
-   * it is an id the log could have issued), a `ready` event, then live
-   * check-ins; ended at `expiresAt` (epoch ms). Null when the instance is full.
-   * `connection` is destroyed when the client stops reading (in Node, the request).
+   * A stream for the customer: the replay after `lastId` (when it is an id the
+   * log could have issued), a `ready` event, then live check-ins; ended at
+   * `expiresAt` (epoch ms). Null when the instance is full. It waits (check-ins
+   * that arrive count toward its bound) until it is given a body: a web
+   * `ReadableStream` or, in Node, the response itself.
    */
-  open(
-    customerKey: string,
-    lastId: string,
-    expiresAt?: number,
-    connection?: Connection,
-    kind?: StreamKind,
-  ): ReadableStream<Uint8Array> | null;
+  open(key: string, lastId: string, options?: OpenOptions): OpenStream | null;
   /** Hands a published check-in to the customer's open streams. */
   deliver(message: CheckinMessage): void;
   /** Ends every open stream (clients reconnect), each with `farewell()` as its last bytes when given. */
@@ -47,6 +42,39 @@ export interface StreamHub {
   /** This instance's open streams for a customer. */
   count(customerKey: string): number;
   stats(): StreamStats;
+}
+
+export interface OpenOptions {
+  /** When the caller's credentials lapse (epoch ms): the stream ends then, and the client reconnects. */
+  expiresAt?: number;
+  kind?: StreamKind;
+  /** Called once, when the stream ends for any reason. */
+  onEnd?: () => void;
+}
+
+/** An opened stream, to be given exactly one body. */
+export interface OpenStream {
+  /** As a web body (the relay's `fetch` handler): pulled while its queue holds less than {@link MAX_UNSENT_BYTES}. */
+  readable(): ReadableStream<Uint8Array>;
+  /**
+   * Straight onto a Node response whose head is written: no web stream between the hub and the socket, which
+   * is most of what a held stream costs. Written while less than {@link MAX_UNSENT_BYTES} wait unsent.
+   */
+  writeTo(response: NodeResponse): void;
+  /** Ends it unanswered: the request got another answer. */
+  discard(): void;
+}
+
+/** What the hub needs of Node's `ServerResponse`. */
+export interface NodeResponse {
+  write(chunk: Uint8Array): boolean;
+  end(chunk?: Uint8Array): unknown;
+  destroy(): unknown;
+  /** Bytes given and not yet taken by the kernel: the response's own and its socket's. */
+  readonly writableLength: number;
+  /** True once the connection is gone (its `close` has been emitted). */
+  readonly destroyed: boolean;
+  on(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
 }
 
 /** How a key's streams behave: how many one key may hold, and whether a fresh one replays the whole log. */
@@ -58,11 +86,6 @@ export interface StreamKind {
 /** A member's streams: five per customer, a fresh one opens at the log's position. */
 const MEMBER_STREAMS: StreamKind = { maxPerKey: MAX_STREAMS_PER_CUSTOMER, replayFresh: false };
 
-/** What carries a stream: Node's request, whose destroy() closes the socket. */
-export interface Connection {
-  destroy(): void;
-}
-
 const encoder = new TextEncoder();
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 /** Bytes, not chunks: the body's queue is bounded by what it holds. */
@@ -70,14 +93,21 @@ const QUEUING: QueuingStrategy<Uint8Array> = { highWaterMark: MAX_UNSENT_BYTES, 
 /** Token expiry is checked at most this often (one timer for all streams). */
 const EXPIRY_SWEEP_MS = 1000;
 
-/**
- * One client's stream, and the underlying source of its body: the body pulls
- * (`pull`) only while its queue holds less than {@link MAX_UNSENT_BYTES}, so a
- * replay is written as fast as the client reads it, and no faster.
- */
+/** Where a stream's bytes go: a web body's queue, or a Node response. */
+interface Sink {
+  /** Bytes taken and not yet sent. */
+  unsent(): number;
+  write(bytes: Uint8Array): void;
+  /** Ends the body after what is queued (and `last`). */
+  close(last?: Uint8Array): void;
+  /** Ends it at once, dropping what is queued: the client stopped reading. */
+  cut(): void;
+}
+
+/** One client's stream: where it is in its replay, what waits, and its body once it has one. */
 class HubStream {
-  controller!: ReadableStreamDefaultController<Uint8Array>;
   phase: 'opening' | 'replaying' | 'live' | 'ended' = 'opening';
+  sink: Sink | null = null;
   /** The newest id this stream has taken; older or equal ones are not sent again. */
   lastId = '';
   /** The log's messages to replay, and how many of them are written. */
@@ -90,28 +120,16 @@ class HubStream {
   waitingBytes = 0;
 
   constructor(
-    readonly hub: Hub,
     readonly key: string,
     readonly expiresAt: number,
-    readonly connection: Connection | undefined,
+    readonly onEnd: (() => void) | undefined,
   ) {}
 
-  start(controller: ReadableStreamDefaultController<Uint8Array>) {
-    this.controller = controller;
-  }
-  pull() {
-    this.hub.pump(this);
-  }
-  cancel() {
-    this.hub.end(this, 'gone');
-  }
-  /** Bytes queued in the body and not yet taken by the socket. */
-  get queuedBytes() {
-    return this.phase === 'ended' ? 0 : MAX_UNSENT_BYTES - (this.controller.desiredSize ?? MAX_UNSENT_BYTES);
+  /** Whether its body would take more now. */
+  get hasRoom() {
+    return this.sink !== null && this.sink.unsent() < MAX_UNSENT_BYTES;
   }
 }
-
-type Hub = ReturnType<typeof hubOf>;
 
 /** The check-in stream hub: open streams by customer, their caps, replay, live delivery, keep-alive and expiry. */
 export function createStreamHub(options: StreamHubOptions): StreamHub {
@@ -137,61 +155,61 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
 
   const hub = {
     streams,
-    open(
-      key: string,
-      lastId: string,
-      expiresAt = Infinity,
-      connection?: Connection,
-      kind = MEMBER_STREAMS,
-    ): ReadableStream<Uint8Array> | null {
-      if (total >= maxStreams) return null;
+    open(key: string, lastId: string, { expiresAt = Infinity, kind = MEMBER_STREAMS, onEnd }: OpenOptions = {}) {
       const mine = streams.get(key);
+      // A member's newest tab takes the place of their oldest, even on a full instance.
       if (mine && mine.size >= kind.maxPerKey) hub.end(mine.values().next().value!, 'close');
+      else if (total >= maxStreams) return null;
       let set = streams.get(key);
       if (!set) streams.set(key, (set = new Set()));
-      const stream = new HubStream(hub, key, expiresAt, connection);
-      const body = new ReadableStream(stream, QUEUING);
+      const stream = new HubStream(key, expiresAt, onEnd);
       // Listen before reading the log, so nothing falls between replay and live.
       set.add(stream);
       total++;
       keepAlive ??= unref(setInterval(sendKeepAlive, keepAliveMs));
       if (expiresAt < Infinity) scheduleExpiry(expiresAt);
       void begin(stream, lastId, kind.replayFresh);
-      return body;
+      return {
+        readable: () => webBody(stream),
+        writeTo: (response: NodeResponse) => writeTo(stream, response),
+        discard: () => hub.end(stream, 'gone'),
+      } satisfies OpenStream;
     },
     deliver(message: CheckinMessage) {
+      let frame: Uint8Array | undefined;
       for (const stream of streams.get(message.customerKey) ?? []) {
         if (stream.lastId && compareEventIds(message.id, stream.lastId) <= 0) continue;
         if (stream.phase === 'live') {
           stream.lastId = message.id;
-          stream.controller.enqueue(encoder.encode(sseFrame(message)));
+          // One copy of the frame for all of the customer's streams.
+          stream.sink!.write((frame ??= encoder.encode(sseFrame(message))));
           delivered++;
-          if ((stream.controller.desiredSize ?? 0) < 0) hub.end(stream, 'slow');
+          if (stream.sink!.unsent() > MAX_UNSENT_BYTES) hub.end(stream, 'slow');
         } else {
           // While opening, ids are sorted out once the log is read (see begin).
           if (stream.phase === 'replaying') stream.lastId = message.id;
           stream.waiting.push(message);
           stream.waitingBytes += message.body.length + message.id.length;
-          // The replay may fill the body's queue on its own; what waits behind it is bounded by itself.
+          // The replay may fill the body on its own; what waits behind it is bounded by itself.
           if (stream.waitingBytes > MAX_UNSENT_BYTES) hub.end(stream, 'slow');
         }
       }
     },
     /** Writes the replay, the ready event and what waited, while the body has room; then the stream is live. */
     pump(stream: HubStream) {
-      const { controller } = stream;
       if (stream.phase !== 'replaying') return;
-      while ((controller.desiredSize ?? 0) > 0) {
+      while (stream.hasRoom) {
+        const sink = stream.sink!;
         if (stream.replayed < stream.replay.length) {
-          controller.enqueue(encoder.encode(sseFrame(stream.replay[stream.replayed++]!)));
+          sink.write(encoder.encode(sseFrame(stream.replay[stream.replayed++]!)));
         } else if (stream.ready) {
-          controller.enqueue(encoder.encode(stream.ready));
+          sink.write(encoder.encode(stream.ready));
           stream.ready = '';
           stream.replay = [];
         } else if (stream.waiting.length) {
           const message = stream.waiting.shift()!;
           stream.waitingBytes -= message.body.length + message.id.length;
-          controller.enqueue(encoder.encode(sseFrame(message)));
+          sink.write(encoder.encode(sseFrame(message)));
           delivered++;
         } else {
           stream.phase = 'live';
@@ -213,16 +231,9 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
         clearInterval(keepAlive);
         keepAlive = undefined;
       }
-      try {
-        if (how === 'close' && last) stream.controller.enqueue(encoder.encode(last));
-        if (how === 'close') stream.controller.close();
-        // The queued bytes go with the error; the socket's own, with the connection (Node's server waits
-        // for a drain that never comes before it reads the body again, so it would not notice the error).
-        else if (how === 'slow') stream.controller.error(new Error('the client stopped reading'));
-      } catch {
-        // Already closed by the client.
-      }
-      if (how === 'slow') stream.connection?.destroy();
+      if (how === 'close') stream.sink?.close(last ? encoder.encode(last) : undefined);
+      else if (how === 'slow') stream.sink?.cut();
+      stream.onEnd?.();
     },
     endAll(farewell?: () => string) {
       for (const set of [...streams.values()]) for (const stream of [...set]) hub.end(stream, 'close', farewell?.());
@@ -230,10 +241,67 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
     stats(): StreamStats {
       let bufferedBytes = 0;
       for (const set of streams.values())
-        for (const stream of set) bufferedBytes += stream.queuedBytes + stream.waitingBytes;
+        for (const stream of set) bufferedBytes += (stream.sink?.unsent() ?? 0) + stream.waitingBytes;
       return { open: total, bufferedBytes, delivered };
     },
   };
+
+  /** The stream as a web body: its queue is the bound, pulled as the client reads. */
+  function webBody(stream: HubStream): ReadableStream<Uint8Array> {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (c) => void (controller = c),
+        pull: () => hub.pump(stream),
+        cancel: () => hub.end(stream, 'gone'),
+      },
+      QUEUING,
+    );
+    stream.sink = {
+      unsent: () => MAX_UNSENT_BYTES - (controller.desiredSize ?? MAX_UNSENT_BYTES),
+      write: (bytes) => controller.enqueue(bytes),
+      close(last) {
+        try {
+          if (last) controller.enqueue(last);
+          controller.close();
+        } catch {
+          // Already cancelled by the client.
+        }
+      },
+      cut() {
+        // The queued bytes go with the error.
+        try {
+          controller.error(new Error('the client stopped reading'));
+        } catch {
+          // Already cancelled by the client.
+        }
+      },
+    };
+    if (stream.phase === 'ended') stream.sink.close();
+    return body;
+  }
+
+  /** The stream written to a Node response: `write` until the socket holds the bound, more on `drain`. */
+  function writeTo(stream: HubStream, response: NodeResponse): void {
+    if (stream.phase === 'ended') {
+      response.end();
+      return;
+    }
+    // The client left while the stream was being opened: its `close` has been and gone.
+    if (response.destroyed) return hub.end(stream, 'gone');
+    stream.sink = {
+      unsent: () => response.writableLength,
+      write: (bytes) => void response.write(bytes),
+      close: (last) => void response.end(last),
+      // The socket goes, and what waits in it.
+      cut: () => void response.destroy(),
+    };
+    response.on('drain', () => hub.pump(stream));
+    response.on('close', () => hub.end(stream, 'gone'));
+    // A write to a connection that broke is reported on `close` too.
+    response.on('error', () => undefined);
+    hub.pump(stream);
+  }
 
   /** Reads the log: replays after a `lastId` the log can vouch for, else opens at the log's real position. */
   async function begin(stream: HubStream, lastId: string, replayFresh: boolean) {
@@ -265,8 +333,7 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
 
   function sendKeepAlive() {
     for (const set of streams.values())
-      for (const stream of set)
-        if (stream.phase === 'live' && (stream.controller.desiredSize ?? 0) > 0) stream.controller.enqueue(KEEP_ALIVE);
+      for (const stream of set) if (stream.phase === 'live' && stream.hasRoom) stream.sink!.write(KEEP_ALIVE);
   }
 
   function scheduleExpiry(at: number) {

@@ -28,7 +28,8 @@ function run(env: Record<string, string>) {
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // 'close', not 'exit': the process may exit before its last words on stderr have been read.
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 

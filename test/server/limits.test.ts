@@ -135,6 +135,22 @@ describe('stream caps', () => {
     );
   });
 
+  it("on a full instance a customer's 6th stream still takes the place of their oldest; another's gets 503", async () => {
+    const { events, relay, url } = await setup({ maxStreams: 5 });
+    const streams: EventReader[] = [];
+    for (let i = 0; i < 5; i++) {
+      const stream = await events('/v1/customers/9/events', as('9'));
+      await stream.waitFor(() => stream.text().includes('event: ready'), 2_000, 'the ready event');
+      streams.push(stream);
+    }
+    assert.equal((await fetch(`${url}/v1/customers/10/events`, { headers: as('10') })).status, 503);
+    const sixth = await events('/v1/customers/9/events', as('9'));
+    assert.equal(sixth.response.status, 200);
+    await sixth.waitFor(() => sixth.text().includes('event: ready'), 2_000, 'the ready event');
+    await until(() => streams[0]!.ended(), 2_000, 'the oldest to end');
+    assert.equal(relay.streamStats().open, 5);
+  });
+
   it('past MAX_STREAMS on an instance a new stream gets 503 with Retry-After, and a place freed is taken again', async () => {
     const { events, relay, url } = await setup({ maxStreams: 3 });
     const open = [];

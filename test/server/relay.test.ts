@@ -70,6 +70,36 @@ describe('GET /v1/customers/{id}/access-code', () => {
     assert.deepEqual(upstream.keys, [MAGICLINE_KEY]);
   });
 
+  it('answers the same code, headers and errors through relay.fetch as over HTTP, and HEAD with no body', async () => {
+    const { code, upstream, relay, url } = await setup({ authorize: () => 'allow' });
+    upstream.clock = () => MAGICLINE_NOW;
+    const sent = '{"format":"QR_CODE","expiresAt":"2026-03-02T07:00:30Z","content":"0049267681211943991"}';
+    upstream.answer = (id, res) => {
+      if (id === '404') return void res.writeHead(404, { 'Content-Type': 'application/json' }).end('{}');
+      res.writeHead(200, { 'Content-Type': 'application/json', Date: new Date(MAGICLINE_NOW).toUTCString() });
+      res.end(sent);
+    };
+    const overHttp = await code('1234567');
+    const direct = await relay.fetch(new Request('http://relay.test/v1/customers/1234567/access-code'));
+    for (const response of [overHttp, direct]) {
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), sent);
+      assert.equal(response.headers.get('Cache-Control'), 'no-store');
+      assert.equal(response.headers.get('Content-Type'), 'application/json');
+    }
+    assert.equal(overHttp.headers.get('Content-Length'), String(sent.length));
+    const missing = await relay.fetch(new Request('http://relay.test/v1/customers/404/access-code'));
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { error: 'customer not found' });
+    for (const head of [
+      await fetch(`${url}/v1/customers/1234567/access-code`, { method: 'HEAD' }),
+      await relay.fetch(new Request('http://relay.test/v1/customers/1234567/access-code', { method: 'HEAD' })),
+    ]) {
+      assert.equal(head.status, 200);
+      assert.equal(await head.text(), '');
+    }
+  });
+
   it('makes one upstream call for 50 concurrent requests for one customer', async () => {
     const { code, upstream } = await setup();
     upstream.delayMs = 100;
