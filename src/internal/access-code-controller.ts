@@ -14,7 +14,7 @@ import type { Checkin } from './checkin.js';
 import { credentialsOf, resolveEndpoint } from './config.js';
 import { CodeTimers, RetryBackoff } from './code-timers.js';
 import { watchPage } from './page-signals.js';
-import type { ErrorCorrectionLevel, QrImage } from './qr.js';
+import { warmUpEncoder, type ErrorCorrectionLevel, type QrImage } from './qr.js';
 import {
   AccessCodeError,
   errorDetail,
@@ -233,6 +233,7 @@ export class AccessCodeController implements ReactiveController {
     };
     // run() reaches its first await before it can settle, so this is set before its finally runs.
     this.#inFlight = run();
+    warmUpEncoder();
     return this.#inFlight;
   }
 

@@ -24,6 +24,20 @@ export function qrImage(content: string, level: ErrorCorrectionLevel): QrImage {
   return { size: size + 2 * QUIET_ZONE, path: modulesPath(size, (row, col) => modules[row * size + col] === 1) };
 }
 
+let warmedUp = false;
+
+/**
+ * Runs the encoder once, on a throwaway code, in a task of its own: its first run (tables, and the engine
+ * compiling it) took about 6 ms on a desktop, four or six times that on a phone, and would otherwise come
+ * between a member's first answer and its code on screen. Called as the first request goes out, so it runs while
+ * the answer is on its way (docs/performance.md#warm-encoder). Once a page.
+ */
+export function warmUpEncoder(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  setTimeout(() => qrImage('0000000000000000000', 'M'), 0);
+}
+
 /**
  * The dark modules of a `count`×`count` matrix as one SVG path of disjoint
  * rectangles, offset by the quiet zone: each horizontal run of dark modules,
