@@ -38,7 +38,7 @@ export function textOf(request: Request, response: Response): string | undefined
 
 /**
  * The answer to a stream request: its headers now (the routes' middleware adds to them), its body once the
- * answer is complete: {@link takeStream} in Node, {@link withWebBody} for the fetch handler.
+ * answer is complete: {@link takeStream} in Node, {@link asWebResponse} for the fetch handler.
  */
 export function streamResponse(request: Request, stream: OpenStream): Response {
   handedOver.set(request, stream);
