@@ -14,8 +14,10 @@ export default {
   // test/server/ holds the relay's Node tests (node:test), not browser tests.
   files: ['test/**/*.test.ts', '!test/server/**'],
   nodeResolve: true,
-  // Two cores: one browser, a few pages at a time.
-  concurrency: 2,
+  // One page at a time. Headless Chromium shows one tab of its window: a second page running beside it is hidden
+  // (visibilityState "hidden", no animation frames, no IntersectionObserver reports), which is not the page a
+  // member looks at, and a test waiting for a paint there never ends.
+  concurrency: 1,
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   // The demo's backend (the relay in front of the mock Open API), so end-to-end tests talk to real HTTP servers.
   middleware: [demoBackendMiddleware()],
