@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import type { GymCheckinFeed } from '../src/feed/index.js';
+import { GymCheckinFeed } from '../src/feed/index.js';
 import { eventStreamResponse, record, settleOn, setVisibility, stubFetch, type FetchCall } from './helpers.js';
 import { FEED_ENDPOINT, feedCheckin, feedMessage, hourly, local, mountFeed, seen } from './feed-helpers.js';
 
@@ -65,6 +65,25 @@ describe('<gym-checkin-feed>', () => {
       expect(el.state).to.equal('live');
       expect(el.getAttribute('state')).to.equal('live');
       expect(seen(el).state).to.equal('Live');
+    });
+
+    it('sends properties set before the tag was defined with its first request', async () => {
+      // A page script that runs before the drop-in module sets them on an element not yet upgraded.
+      const tag = 'gym-checkin-feed-defined-late';
+      const late = document.createElement(tag) as GymCheckinFeed;
+      late.setAttribute('events-endpoint', FEED_ENDPOINT);
+      late.setAttribute('studio', 'berlin-mitte');
+      Object.assign(late, { requestHeaders: { Authorization: 'Bearer staff-token' }, credentials: 'include' });
+      document.body.append(late);
+      try {
+        customElements.define(tag, class extends GymCheckinFeed {});
+        await settle();
+        expect(net.calls).to.have.length(1);
+        expect((net.last.init.headers as Record<string, string>).Authorization).to.equal('Bearer staff-token');
+        expect(net.last.init.credentials).to.equal('include');
+      } finally {
+        late.remove();
+      }
     });
 
     it('asks for nothing without events-endpoint, or without the studio its {studio} needs', async () => {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import type { GymAccessQr } from '../src/index.js';
+import { GymAccessQr } from '../src/index.js';
 import {
   START,
   codeResponse,
@@ -46,20 +46,54 @@ describe('<gym-access-qr> with a faked clock', () => {
       expect(el.getAttribute('state')).to.equal('loading');
     });
 
-    it('sends the request as the element is connected, before its first render', async () => {
+    it('sends the request before its first render', async () => {
       el = document.createElement('gym-access-qr');
       el.setAttribute('customer-id', CUSTOMER);
       el.setAttribute('token-endpoint', ENDPOINT);
       el.requestHeaders = { 'X-Member': 'm-1' };
+      // How many requests had left when the element first rendered.
+      const requestsAtRender: number[] = [];
+      const render = Object.getPrototypeOf(el).render as () => unknown;
+      Object.assign(el, {
+        render(this: GymAccessQr) {
+          requestsAtRender.push(net.calls.length);
+          return render.call(this);
+        },
+      });
       document.body.append(el);
+      await el.updateComplete;
 
-      // Nothing awaited yet: the first render (a microtask away) has not run, the request is already out.
-      expect(el.hasUpdated).to.equal(false);
-      expect(net.calls).to.have.length(1);
+      expect(requestsAtRender[0]).to.equal(1);
       expect(new Headers(net.last.init.headers).get('X-Member')).to.equal('m-1');
       await settle();
       await show(CODE_A);
       expect(qrPathOf(el)).to.equal(qrImage(CODE_A, 'M')!.path);
+    });
+
+    it('sends properties set before the tag was defined with its first requests, code and check-ins alike', async () => {
+      // A page script that runs before the drop-in module sets them on an element not yet upgraded.
+      const tag = 'gym-access-qr-defined-late';
+      const late = document.createElement(tag) as GymAccessQr;
+      late.setAttribute('customer-id', CUSTOMER);
+      late.setAttribute('token-endpoint', ENDPOINT);
+      late.setAttribute('events-endpoint', '/api/customers/{customerId}/events');
+      Object.assign(late, { requestHeaders: { Authorization: 'Bearer member-token' }, credentials: 'include' });
+      document.body.append(late);
+      try {
+        customElements.define(tag, class extends GymAccessQr {});
+        await settle();
+        const sent = net.calls.map(({ url, init }) => [
+          new URL(url).pathname,
+          new Headers(init.headers).get('Authorization'),
+          init.credentials,
+        ]);
+        expect(sent).to.deep.equal([
+          [`/api/customers/${CUSTOMER}/access-code`, 'Bearer member-token', 'include'],
+          [`/api/customers/${CUSTOMER}/events`, 'Bearer member-token', 'include'],
+        ]);
+      } finally {
+        late.remove();
+      }
     });
 
     it('calls a requestHeaders function before every request', async () => {

@@ -30,6 +30,8 @@ export type { ShownCode } from './shown-code.js';
 
 /** What the controller reads from its element. */
 export interface AccessCodeHost extends ReactiveControllerHost, HTMLElement {
+  /** False until the first update, which is where Lit applies properties set before the tag was defined. */
+  readonly hasUpdated: boolean;
   customerId: string;
   tokenEndpoint: string;
   refreshLead: number;
@@ -91,6 +93,9 @@ export class AccessCodeController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     this.#unwatchPage = watchPage(this.#recheck, this.#onOnline);
+    // Properties set before the tag was defined (requestHeaders, credentials) reach the element in its first
+    // update, a microtask away and still before its first render: the first request starts there (hostUpdate).
+    if (!this.#host.hasUpdated) return;
     if (!this.#syncConfig()) this.#plan();
   }
 

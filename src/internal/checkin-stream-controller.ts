@@ -8,6 +8,8 @@ import type { SseMessage } from './sse.js';
 
 /** What the controller reads from its element. */
 export interface CheckinStreamHost extends ReactiveControllerHost, HTMLElement {
+  /** False until the first update, which is where Lit applies properties set before the tag was defined. */
+  readonly hasUpdated: boolean;
   customerId: string;
   eventsEndpoint: string;
   credentials: RequestCredentials;
@@ -81,6 +83,8 @@ export class CheckinStreamController implements ReactiveController {
     document.addEventListener('visibilitychange', this.#onVisibility);
     // A page restored from the back/forward cache gets its stream back here too.
     window.addEventListener('pageshow', this.#onVisibility);
+    // Before the first update the element may not hold its properties yet: hostUpdate opens the stream then.
+    if (!this.#host.hasUpdated) return;
     this.#configure();
     this.#sync();
   }

@@ -24,6 +24,8 @@ export type FeedError = 'config' | 'unauthorized' | 'forbidden';
 
 /** What the controller reads from its element. */
 export interface CheckinFeedHost extends ReactiveControllerHost, HTMLElement {
+  /** False until the first update, which is where Lit applies properties set before the tag was defined. */
+  readonly hasUpdated: boolean;
   eventsEndpoint: string;
   studio: string;
   credentials: string;
@@ -97,9 +99,11 @@ export class CheckinFeedController implements ReactiveController {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
     window.addEventListener('pageshow', this.#onVisibility);
+    this.#planDay();
+    // Before the first update the element may not hold its properties yet: hostUpdate opens the stream then.
+    if (!this.#host.hasUpdated) return;
     this.#configure();
     this.#sync();
-    this.#planDay();
   }
 
   hostDisconnected(): void {
