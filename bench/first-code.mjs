@@ -92,6 +92,10 @@ function pageHtml(variant, id, relay) {
     case 'ours':
       return `${head('<script type="module" src="/dist/gym-access-qr.js"></script>')}
 <body><gym-access-qr customer-id="${id}" token-endpoint="${ENDPOINT}"></gym-access-qr></body></html>`;
+    case 'ours-preload':
+      // The snippet with the first code's request started by the page while it parses (see the README).
+      return `${head(`<link rel="preload" as="fetch" href="${endpoint}" crossorigin><script type="module" src="/dist/gym-access-qr.js"></script>`)}
+<body><gym-access-qr customer-id="${id}" token-endpoint="${ENDPOINT}"></gym-access-qr></body></html>`;
     case 'ours-relay':
     case 'ours-relay-preconnect': {
       const preconnect =
@@ -170,8 +174,12 @@ export async function measureFirstCode({
   let nextCustomer = 7_000_000;
   let relayOrigin = '';
   const relayConnections = [];
+  /** Access-code requests that reached the server, by customer id: one per load, preloaded or not. */
+  const codeRequests = new Map();
   const site = await startServer(
     async (req, res) => {
+      const asked = /\/customers\/(\d+)\/access-code/.exec(req.url ?? '');
+      if (asked) codeRequests.set(asked[1], (codeRequests.get(asked[1]) ?? 0) + 1);
       if (await mock.handle(req, res)) return;
       const url = new URL(req.url ?? '/', 'http://x');
       const page = /^\/page\/([a-z-]+)$/.exec(url.pathname);
@@ -246,11 +254,13 @@ export async function measureFirstCode({
         site.closeIdleConnections();
         relay.closeIdleConnections();
       };
+      let customer = 0;
       const visit = async () => {
         hangUp();
         relayConnections.length = 0;
         await page.bringToFront();
-        await page.goto(`${origin}/page/${variant}?id=${nextCustomer++}`, { waitUntil: 'load' });
+        customer = nextCustomer++;
+        await page.goto(`${origin}/page/${variant}?id=${customer}`, { waitUntil: 'load' });
         // A load that never shows a code counts as missing, not as a hang of the whole bench.
         const shown = await page.evaluate(() =>
           Promise.race([window.__done.then(() => true), new Promise((done) => setTimeout(done, 20_000, false))]),
@@ -263,6 +273,7 @@ export async function measureFirstCode({
       }
       await visit();
       const timings = await page.evaluate(readTimings);
+      timings.codeRequests = codeRequests.get(String(customer)) ?? 0;
       // How long before its first request the relay's connection was open (0 without preconnect).
       timings.relayConnectionLeadMs = relayConnections.length ? relayConnections[0].lead : NaN;
       return timings;
@@ -278,7 +289,13 @@ export async function measureFirstCode({
   for (const p of profiles) {
     profile = p;
     // On loopback, another origin costs nothing more: its rows would say nothing.
-    const variants = ['ours', 'peer', 'floor', ...(p.rttMs ? ['ours-relay', 'ours-relay-preconnect'] : [])];
+    const variants = [
+      'ours',
+      'ours-preload',
+      'peer',
+      'floor',
+      ...(p.rttMs ? ['ours-relay', 'ours-relay-preconnect'] : []),
+    ];
     for (const warm of caches.map((cache) => cache === 'warm')) {
       log(`First code: ${p.name}, ${warm ? 'warm' : 'cold'} (${loads} × ${variants.length} loads) …`);
       const samples = Object.fromEntries(variants.map((v) => [v, []]));
@@ -310,6 +327,7 @@ export function firstCodeTable({ results, loads }) {
       'floor ms',
       'ours/peer',
       'ours/floor',
+      'ours + preload ms (÷ peer, ÷ floor; requests a load)',
       'relay: no preconnect → preconnect ms',
       'ours: bundle arrived / evaluated / request sent / response / QR in DOM / frame, ms',
     ],
@@ -321,6 +339,8 @@ export function firstCodeTable({ results, loads }) {
     const relay = samples['ours-relay']
       ? `${f0(median(samples['ours-relay'], 'frame'))} → ${f0(median(samples['ours-relay-preconnect'], 'frame'))} (open ${f0(median(samples['ours-relay'], 'relayConnectionLeadMs'))} → ${f0(median(samples['ours-relay-preconnect'], 'relayConnectionLeadMs'))} ms early)`
       : '';
+    const preloaded = median(samples['ours-preload'], 'frame');
+    const requests = stats(samples['ours-preload'].map((s) => s.codeRequests));
     const steps = ['bundleArrived', 'defined', 'requestSent', 'response', 'qr', 'frame'];
     rows.push([
       `${profile.name}, ${warm ? 'warm' : 'cold'}`,
@@ -329,6 +349,7 @@ export function firstCodeTable({ results, loads }) {
       f0(floor),
       f2(ours / peer),
       f2(ours / floor),
+      `${f0(preloaded)} (${f2(preloaded / peer)}, ${f2(preloaded / floor)}; ${requests.p10 === requests.p90 ? f0(requests.median) : `${f0(requests.p10)}–${f0(requests.p90)}`})`,
       relay,
       steps.map((step) => f0(median(samples.ours, step))).join(' / '),
     ]);
@@ -340,7 +361,7 @@ export function firstCodeTable({ results, loads }) {
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.slice(1).map(line),
     '',
-    `From navigation start to the first frame with the code; medians of ${loads} interleaved loads, each in a new tab (cold: cache cleared; warm: the second visit, the bundle from the cache), no connection kept between visits; relay: the element against another origin, whose new connections cost one more round trip.`,
+    `From navigation start to the first frame with the code; medians of ${loads} interleaved loads, each in a new tab (cold: cache cleared; warm: the second visit, the bundle from the cache), no connection kept between visits; ours + preload: the page starts the first code's request itself while it parses (\`<link rel="preload" as="fetch" … crossorigin>\`), and the requests that reached the server per load; relay: the element against another origin, whose new connections cost one more round trip.`,
   ].join('\n');
 }
 

@@ -31,6 +31,11 @@ export interface SnippetOptions {
    * (`<link rel="preconnect">`), a round trip or two before the element's first request needs it.
    */
   preconnect?: boolean;
+  /**
+   * Whether the page starts the first code's request itself while it parses (`<link rel="preload" as="fetch">`):
+   * for endpoints that know the member by cookie or session, not by `requestHeaders`. See {@link preloadLink}.
+   */
+  preload?: boolean;
 }
 
 export const ATTRIBUTE_DEFAULTS: SnippetAttributes = {
@@ -110,13 +115,45 @@ export function preconnectLinks({ tokenEndpoint, eventsEndpoint, credentials }: 
   return [...origins].map((origin) => `<link rel="preconnect" href="${escapeAttribute(origin)}"${mode}>`);
 }
 
-export function buildSnippet({ scriptSrc, format, integrity, attributes, theme, preconnect }: SnippetOptions): string {
+/**
+ * The first code's request, started by the page while it parses and the bundle is on its way: Chromium hands its
+ * answer to the element's first request (the element counts the code from when the preload was sent), Firefox and
+ * Safari ask again. The URL is the element's: `{customerId}` replaced by the id, or by the CMS placeholder that
+ * prints it. A preload carries cookies (`crossorigin="use-credentials"` for `credentials="include"`) but never
+ * `requestHeaders`. None without an endpoint or id to build the URL, or for `credentials="omit"`, which no preload
+ * request matches.
+ */
+export function preloadLink({ tokenEndpoint, customerId, credentials }: SnippetAttributes): string | null {
+  const endpoint = tokenEndpoint.trim();
+  const id = customerId.trim();
+  const mode = credentials.trim();
+  if (endpoint === '' || (endpoint.includes('{customerId}') && id === '') || mode === 'omit') return null;
+  // The element URL-encodes the id; digits, and the digits a CMS placeholder prints, stay as they are.
+  const href = endpoint.replaceAll('{customerId}', id);
+  const crossorigin = mode === 'include' ? ' crossorigin="use-credentials"' : ' crossorigin';
+  return `<link rel="preload" as="fetch" href="${escapeAttribute(href)}"${crossorigin}>`;
+}
+
+export function buildSnippet({
+  scriptSrc,
+  format,
+  integrity,
+  attributes,
+  theme,
+  preconnect,
+  preload,
+}: SnippetOptions): string {
   const scriptAttributes = [
     format === 'module' ? 'type="module"' : null,
     `src="${escapeAttribute(scriptSrc)}"`,
     integrity ? `integrity="${escapeAttribute(integrity)}" crossorigin="anonymous"` : null,
   ].filter(Boolean);
-  const lines = [...(preconnect ? preconnectLinks(attributes) : []), `<script ${scriptAttributes.join(' ')}></script>`];
+  const preloaded = preload ? preloadLink(attributes) : null;
+  const lines = [
+    ...(preconnect ? preconnectLinks(attributes) : []),
+    ...(preloaded ? [preloaded] : []),
+    `<script ${scriptAttributes.join(' ')}></script>`,
+  ];
 
   const tagAttributes: string[] = [];
   for (const [key, name] of ATTRIBUTE_NAMES) {

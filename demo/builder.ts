@@ -71,6 +71,7 @@ function readOptions(): SnippetOptions {
     attributes,
     theme,
     preconnect: true,
+    preload: data.get('preload') === 'on',
   };
 }
 

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ATTRIBUTE_DEFAULTS, THEME_DEFAULTS, buildSnippet, type SnippetOptions } from '../demo/builder.snippet.js';
+import { resolveEndpoint } from '../src/internal/config.js';
 
 const INTEGRITY = 'sha384-uVJK1GBCdzxOds0Ns0c7ABbDb6p1gi7SJ7J0Q04wqsEGaDwZ4kAsTiP9LYhBhu32';
 
@@ -207,6 +208,52 @@ describe('buildSnippet', () => {
         }),
       );
       expect(links(placeholder)).to.deep.equal([]);
+    });
+  });
+  describe('with the first code preloaded', () => {
+    const preloads = (snippet: string) =>
+      [...new DOMParser().parseFromString(snippet, 'text/html').querySelectorAll('link[rel="preload"]')].map((link) => [
+        link.getAttribute('as'),
+        link.getAttribute('href'),
+        link.getAttribute('crossorigin'),
+      ]);
+
+    it("asks for the element's own URL, the id or its CMS placeholder in place, before the script", () => {
+      const snippet = buildSnippet(options({ preconnect: true, preload: true }));
+      expect(preloads(snippet)).to.deep.equal([
+        ['fetch', 'https://api.example-gym.com/customers/{{ member.id }}/access-code', ''],
+      ]);
+      expect(parse(snippet).tags).to.deep.equal(['link', 'link', 'script', 'gym-access-qr']);
+      const fixed = buildSnippet(options({ preload: true, attributes: { customerId: '1234567' } }));
+      expect(preloads(fixed)).to.deep.equal([
+        ['fetch', 'https://api.example-gym.com/customers/1234567/access-code', ''],
+      ]);
+    });
+
+    it('sends cookies with credentials="include", and is left out where no preload could serve the element', () => {
+      const include = buildSnippet(options({ preload: true, attributes: { credentials: 'include' } }));
+      expect(preloads(include).map(([, , mode]) => mode)).to.deep.equal(['use-credentials']);
+      for (const attributes of [{ credentials: 'omit' as const }, { customerId: '' }, { tokenEndpoint: '' }]) {
+        expect(
+          preloads(buildSnippet(options({ preload: true, attributes }))),
+          JSON.stringify(attributes),
+        ).to.deep.equal([]);
+      }
+      expect(preloads(buildSnippet(options()))).to.deep.equal([]);
+    });
+
+    it('a preloaded URL is the one the element asks for', () => {
+      const snippet = buildSnippet(
+        options({
+          preload: true,
+          attributes: { customerId: '1234567', tokenEndpoint: '/api/customers/{customerId}/code' },
+        }),
+      );
+      const link = new DOMParser().parseFromString(snippet, 'text/html').querySelector('link')!;
+      const asked = resolveEndpoint('/api/customers/{customerId}/code', '1234567', document.baseURI);
+      expect(asked.status === 'ready' && asked.url).to.equal(
+        new URL(link.getAttribute('href')!, document.baseURI).href,
+      );
     });
   });
 });
