@@ -27,7 +27,8 @@ import { DEFAULT_STUDIO_ID, webhookKeyLookup } from './studios.js';
 import { entityIdDigits, hasDuplicateTopLevelKey, isCheckin, readBody } from './webhook.js';
 
 export { REUSE_MIN_REMAINING_MS } from './code-service.js';
-export { readyFrame, sseFrame, type StreamStats } from './stream-hub.js';
+export { readyFrame, sseFrame } from './sse-frames.js';
+export type { StreamStats } from './stream-hub.js';
 export type { NodeHandler } from './node-adapter.js';
 export type { Relay, RelayCommonOptions, RelayOptions, StudioOptions, StudiosRelayOptions } from './relay-options.js';
 

@@ -1,12 +1,10 @@
 import { describeError, type RelayLogger } from './log.js';
 import { readyFrame, sseFrame } from './sse-frames.js';
 import { compareEventIds, isEventId, type CheckinMessage, type SharedState } from './state.js';
-export { readyFrame, sseFrame } from './sse-frames.js';
+import { MAX_UNSENT_BYTES, nodeSink, webSink, type NodeResponse, type Sink, type SinkEvents } from './stream-sinks.js';
 
 /** A customer's streams on one instance: a newer one ends the oldest, so a member's newest tab always works. */
 export const MAX_STREAMS_PER_CUSTOMER = 5;
-/** A client with more than this waiting unsent is ended: it has stopped reading. */
-export const MAX_UNSENT_BYTES = 256 * 1024;
 
 export interface StreamHubOptions {
   state: SharedState;
@@ -56,25 +54,10 @@ export interface OpenOptions {
 export interface OpenStream {
   /** As a web body (the relay's `fetch` handler): pulled while its queue holds less than {@link MAX_UNSENT_BYTES}. */
   readable(): ReadableStream<Uint8Array>;
-  /**
-   * Straight onto a Node response whose head is written: no web stream between the hub and the socket, which
-   * is most of what a held stream costs. Written while less than {@link MAX_UNSENT_BYTES} wait unsent.
-   */
+  /** Straight onto a Node response whose head is written (see {@link nodeSink}). */
   writeTo(response: NodeResponse): void;
   /** Ends it unanswered: the request got another answer. */
   discard(): void;
-}
-
-/** What the hub needs of Node's `ServerResponse`. */
-export interface NodeResponse {
-  write(chunk: Uint8Array): boolean;
-  end(chunk?: Uint8Array): unknown;
-  destroy(): unknown;
-  /** Bytes given and not yet taken by the kernel: the response's own and its socket's. */
-  readonly writableLength: number;
-  /** True once the connection is gone (its `close` has been emitted). */
-  readonly destroyed: boolean;
-  on(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
 }
 
 /** How a key's streams behave: how many one key may hold, and whether a fresh one replays the whole log. */
@@ -88,21 +71,8 @@ const MEMBER_STREAMS: StreamKind = { maxPerKey: MAX_STREAMS_PER_CUSTOMER, replay
 
 const encoder = new TextEncoder();
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
-/** Bytes, not chunks: the body's queue is bounded by what it holds. */
-const QUEUING: QueuingStrategy<Uint8Array> = { highWaterMark: MAX_UNSENT_BYTES, size: (chunk) => chunk.byteLength };
 /** Token expiry is checked at most this often (one timer for all streams). */
 const EXPIRY_SWEEP_MS = 1000;
-
-/** Where a stream's bytes go: a web body's queue, or a Node response. */
-interface Sink {
-  /** Bytes taken and not yet sent. */
-  unsent(): number;
-  write(bytes: Uint8Array): void;
-  /** Ends the body after what is queued (and `last`). */
-  close(last?: Uint8Array): void;
-  /** Ends it at once, dropping what is queued: the client stopped reading. */
-  cut(): void;
-}
 
 /** One client's stream: where it is in its replay, what waits, and its body once it has one. */
 class HubStream {
@@ -248,40 +218,13 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
 
   /** The stream as a web body: its queue is the bound, pulled as the client reads. */
   function webBody(stream: HubStream): ReadableStream<Uint8Array> {
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start: (c) => void (controller = c),
-        pull: () => hub.pump(stream),
-        cancel: () => hub.end(stream, 'gone'),
-      },
-      QUEUING,
-    );
-    stream.sink = {
-      unsent: () => MAX_UNSENT_BYTES - (controller.desiredSize ?? MAX_UNSENT_BYTES),
-      write: (bytes) => controller.enqueue(bytes),
-      close(last) {
-        try {
-          if (last) controller.enqueue(last);
-          controller.close();
-        } catch {
-          // Already cancelled by the client.
-        }
-      },
-      cut() {
-        // The queued bytes go with the error.
-        try {
-          controller.error(new Error('the client stopped reading'));
-        } catch {
-          // Already cancelled by the client.
-        }
-      },
-    };
-    if (stream.phase === 'ended') stream.sink.close();
+    const { body, sink } = webSink(sinkEvents(stream));
+    stream.sink = sink;
+    if (stream.phase === 'ended') sink.close();
     return body;
   }
 
-  /** The stream written to a Node response: `write` until the socket holds the bound, more on `drain`. */
+  /** The stream written straight to a Node response. */
   function writeTo(stream: HubStream, response: NodeResponse): void {
     if (stream.phase === 'ended') {
       response.end();
@@ -289,18 +232,12 @@ function hubOf({ state, logger, keepAliveMs, maxStreams }: StreamHubOptions) {
     }
     // The client left while the stream was being opened: its `close` has been and gone.
     if (response.destroyed) return hub.end(stream, 'gone');
-    stream.sink = {
-      unsent: () => response.writableLength,
-      write: (bytes) => void response.write(bytes),
-      close: (last) => void response.end(last),
-      // The socket goes, and what waits in it.
-      cut: () => void response.destroy(),
-    };
-    response.on('drain', () => hub.pump(stream));
-    response.on('close', () => hub.end(stream, 'gone'));
-    // A write to a connection that broke is reported on `close` too.
-    response.on('error', () => undefined);
+    stream.sink = nodeSink(response, sinkEvents(stream));
     hub.pump(stream);
+  }
+
+  function sinkEvents(stream: HubStream): SinkEvents {
+    return { pull: () => hub.pump(stream), gone: () => hub.end(stream, 'gone') };
   }
 
   /** Reads the log: replays after a `lastId` the log can vouch for, else opens at the log's real position. */
