@@ -93,8 +93,7 @@ export class AccessCodeController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     this.#unwatchPage = watchPage(this.#recheck, this.#onOnline);
-    // Properties set before the tag was defined (requestHeaders, credentials) reach the element in its first
-    // update, a microtask away and still before its first render: the first request starts there (hostUpdate).
+    // Properties set before the tag was defined arrive in the first update, before the first render: start there.
     if (!this.#host.hasUpdated) return;
     if (!this.#syncConfig()) this.#plan();
   }
