@@ -15,12 +15,12 @@ export interface Sink {
   cut(): void;
 }
 
-/** What a sink tells its stream. */
+/** What a sink tells its stream (called without `this`). */
 export interface SinkEvents {
   /** There is room again: write what waits. */
-  pull(): void;
+  readonly pull: () => void;
   /** The client left. */
-  gone(): void;
+  readonly gone: () => void;
 }
 
 /** What the hub needs of Node's `ServerResponse`. */
@@ -41,8 +41,8 @@ export function webSink(events: SinkEvents): { body: ReadableStream<Uint8Array>;
   const body = new ReadableStream<Uint8Array>(
     {
       start: (c) => void (controller = c),
-      pull: () => events.pull(),
-      cancel: () => events.gone(),
+      pull: events.pull,
+      cancel: events.gone,
     },
     QUEUING,
   );
@@ -75,8 +75,9 @@ export function webSink(events: SinkEvents): { body: ReadableStream<Uint8Array>;
  * response and its socket, more on `drain`.
  */
 export function nodeSink(response: NodeResponse, events: SinkEvents): Sink {
-  response.on('drain', () => events.pull());
-  response.on('close', () => events.gone());
+  // The stream's own callbacks, no closure of ours around them: a held stream costs what it holds.
+  response.on('drain', events.pull);
+  response.on('close', events.gone);
   // A write to a connection that broke is reported on `close` too.
   response.on('error', () => undefined);
   return {
