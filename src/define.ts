@@ -1,3 +1,5 @@
+// First: the tags already in the page send their first request before the rest of the bundle is evaluated.
+import './early-requests.js';
 import { GymAccessQr } from './gym-access-qr.js';
 
 export * from './index.js';

@@ -11,6 +11,7 @@ import {
   qrPathOf,
   record,
   visibleText,
+  setVisibility,
   fakeClockAndFetch,
   CUSTOMER,
   ENDPOINT,
@@ -18,6 +19,7 @@ import {
   CODE_B,
 } from './helpers.js';
 import { qrImage } from '../src/internal/qr.js';
+import { startEarlyRequests } from '../src/internal/access-code-fetch.js';
 
 // <gym-access-qr> under a faked clock: the first code: its request, the QR, the countdown, the events.
 
@@ -94,6 +96,101 @@ describe('<gym-access-qr> with a faked clock', () => {
       } finally {
         late.remove();
       }
+    });
+
+    describe('a tag already in the page when the bundle runs', () => {
+      // The drop-in bundle's first module calls startEarlyRequests() for its tag before Lit and the element are
+      // evaluated; the element is defined later in the same task. Each test plays that under a tag of its own.
+      let tags = 0;
+      const inPage = (attributes: Record<string, string>, properties: Partial<GymAccessQr> = {}) => {
+        const tag = `gym-access-qr-early-${++tags}`;
+        const tagged = document.createElement(tag) as GymAccessQr;
+        for (const [name, value] of Object.entries(attributes)) tagged.setAttribute(name, value);
+        Object.assign(tagged, properties);
+        document.body.append(tagged);
+        return { tag, tagged, define: () => customElements.define(tag, class extends GymAccessQr {}) };
+      };
+      afterEach(() => {
+        for (const early of document.querySelectorAll('[customer-id]')) early.remove();
+      });
+
+      it('sends its first request before the element is defined, and the element shows that answer: one request', async () => {
+        const { tag, tagged, define } = inPage({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+        startEarlyRequests(tag);
+        expect(net.calls).to.have.length(1);
+        const { url, init } = net.last;
+        expect(url).to.equal(new URL(`/api/customers/${CUSTOMER}/access-code`, document.baseURI).href);
+        expect(init.credentials).to.equal('same-origin');
+        expect(init.cache).to.equal('no-store');
+        expect(new Headers(init.headers).get('Accept')).to.equal('application/json');
+        define();
+        const refreshes = record(tagged, 'gym-access-qr-refresh');
+        await settle();
+        expect(net.calls).to.have.length(1);
+        expect(tagged.state).to.equal('loading');
+        await clock.tickAsync(2_000);
+        await show(CODE_A);
+        expect(tagged.state).to.equal('active');
+        expect(qrPathOf(tagged)).to.equal(qrImage(CODE_A, 'M').path);
+        expect(refreshes).to.have.length(1);
+        // Counted from the early request: 30 s on the server's clock, 2 s on the way, a second for the Date header.
+        expect(tagged.shadowRoot!.querySelector('[role="img"]')!.getAttribute('aria-label')).to.equal(
+          'Check-in code, valid for 27 more seconds',
+        );
+        await clock.tickAsync(25_000);
+        expect(net.calls).to.have.length(2);
+      });
+
+      it('reports a failed early request as its own and tries again as it would', async () => {
+        const { tag, tagged, define } = inPage({
+          'customer-id': CUSTOMER,
+          'token-endpoint': ENDPOINT,
+          credentials: 'include',
+        });
+        startEarlyRequests(tag);
+        expect(net.last.init.credentials).to.equal('include');
+        define();
+        const errors = record(tagged, 'gym-access-qr-error');
+        await settle();
+        await net.last.respond(new Response('', { status: 503 }));
+        expect(errors.map((e) => [e.detail.kind, e.detail.status])).to.deep.equal([['http', 503]]);
+        await clock.tickAsync(errors[0]!.detail.retryInMs!);
+        expect(net.calls).to.have.length(2);
+        await show(CODE_A);
+        expect(tagged.state).to.equal('active');
+      });
+
+      it('leaves the request to the element when a script set its properties, or it is not configured right', async () => {
+        const scripted = inPage(
+          { 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT },
+          { requestHeaders: { Authorization: 'Bearer member-token' } },
+        );
+        const wrongId = inPage({ 'customer-id': '12a', 'token-endpoint': ENDPOINT });
+        const noEndpoint = inPage({ 'customer-id': CUSTOMER });
+        for (const { tag } of [scripted, wrongId, noEndpoint]) startEarlyRequests(tag);
+        expect(net.calls).to.have.length(0);
+        scripted.define();
+        await settle();
+        expect(net.calls.map((c) => new Headers(c.init.headers).get('Authorization'))).to.deep.equal([
+          'Bearer member-token',
+        ]);
+      });
+
+      it('sends nothing while the page is hidden', async () => {
+        const { tag } = inPage({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+        setVisibility('hidden');
+        startEarlyRequests(tag);
+        expect(net.calls).to.have.length(0);
+      });
+
+      it('aborts an early request that no element took once the task is over', async () => {
+        const { tag } = inPage({ 'customer-id': CUSTOMER, 'token-endpoint': ENDPOINT });
+        startEarlyRequests(tag);
+        expect(net.last.aborted()).to.equal(false);
+        await settle();
+        expect(net.last.aborted()).to.equal(true);
+        expect(net.calls).to.have.length(1);
+      });
     });
 
     it('calls a requestHeaders function before every request', async () => {

@@ -1,5 +1,6 @@
 import type { ErrorDetail, ErrorKind } from '../events.js';
 import { parseAccessCode, type AccessCode } from './access-code.js';
+import { claimPreload, fetchAccessCode, takeEarlyRequest } from './access-code-fetch.js';
 import { REQUEST_TIMEOUT_MS, retryAfterDelay } from './schedule.js';
 
 /** A plain header object, or a function (sync or async) that returns one before each request. */
@@ -83,32 +84,6 @@ function checkedHeaders(headers: unknown): Record<string, string> {
   return headers as Record<string, string>;
 }
 
-/** Preload links an element's request has been paired with: each goes with one request, the first. */
-const claimedPreloads = new WeakSet<HTMLLinkElement>();
-
-/**
- * A page may start the first code's request itself while it parses (`<link rel="preload" as="fetch">`, see the
- * README), and a browser may then hand that response to the element's own request for the URL (Chromium does,
- * however long ago it came). The code's lifetime must then run from when the preload was sent, or a stale
- * preload would show a dead code. Claims the page's unclaimed preload of `url`, if any, and returns a reader of
- * the moment it was sent (`performance.now()` time): its Resource Timing entry's start, or, while none is
- * reported yet, the time origin, the earliest it can have been.
- */
-function claimPreload(url: string): (() => number) | null {
-  for (const link of document.querySelectorAll<HTMLLinkElement>('link[rel~="preload" i][as="fetch" i]')) {
-    if (link.href !== url || claimedPreloads.has(link)) continue;
-    claimedPreloads.add(link);
-    return () => {
-      const starts = performance
-        .getEntriesByName(url, 'resource')
-        .filter((entry) => (entry as PerformanceResourceTiming).initiatorType === 'link')
-        .map((entry) => entry.startTime);
-      return starts.length ? Math.min(...starts) : 0;
-    };
-  }
-  return null;
-}
-
 /**
  * Fetches one access code. Resolves with the parsed code, rejects with an
  * {@link AccessCodeError}, or with the signal's reason once `signal` aborts.
@@ -137,14 +112,17 @@ export async function requestAccessCode(request: AccessCodeRequest): Promise<Acc
         typeof headers === 'function'
           ? await Promise.race([resolveHeaders(headers), stopped])
           : checkedHeaders(headers);
-      const preloaded = claimPreload(url);
-      sentAt = performance.now();
-      response = await fetch(url, {
-        credentials,
-        headers: { ...resolved, Accept: 'application/json' },
-        signal: attempt.signal,
-        cache: 'no-store',
-      });
+      // The request this element's tag already sent as the bundle began to run, when it is this one.
+      const early = Object.keys(resolved).length === 0 ? takeEarlyRequest(url, credentials) : null;
+      const preloaded = early ? early.preloaded : claimPreload(url);
+      if (early) {
+        sentAt = early.sentAt;
+        attempt.signal.addEventListener('abort', () => early.abort.abort(), { once: true });
+        response = await early.response;
+      } else {
+        sentAt = performance.now();
+        response = await fetchAccessCode(url, credentials, resolved, attempt.signal);
+      }
       if (!response.ok) {
         const kind = STATUS_KINDS[response.status] ?? 'http';
         const retryAfterMs =
