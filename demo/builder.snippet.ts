@@ -116,9 +116,9 @@ export function preconnectLinks({ tokenEndpoint, eventsEndpoint, credentials }: 
 }
 
 /**
- * The first code's request, started by the page while it parses and the bundle is on its way: Chromium hands its
- * answer to the element's first request (the element counts the code from when the preload was sent), Firefox and
- * Safari ask again. The URL is the element's: `{customerId}` replaced by the id, or by the CMS placeholder that
+ * The first code's request, started by the page while it parses and the bundle is on its way: Chromium and Firefox
+ * hand its answer to the element's first request (the element counts the code from when the preload was sent),
+ * Safari asks again. The URL is the element's: `{customerId}` replaced by the id, or by the CMS placeholder that
  * prints it. A preload carries cookies (`crossorigin="use-credentials"` for `credentials="include"`) but never
  * `requestHeaders`. None without an endpoint or id to build the URL, or for `credentials="omit"`, which no preload
  * request matches.

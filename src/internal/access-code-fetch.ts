@@ -3,14 +3,25 @@
 // evaluates this before them (see src/early-requests.ts).
 import { credentialsOf, resolveEndpoint } from './config.js';
 
-/** The one access-code request: every request the element sends goes through here. */
+/**
+ * The one access-code request: every request the element sends goes through here. Never from the HTTP cache; but
+ * a request paired with the page's preload asks in the default mode, in which Firefox hands it the preloaded
+ * answer (with `no-store` it asks again, as WebKit does in either mode). That answer is as fresh as the
+ * preload, and its life is counted from when the preload was sent.
+ */
 export function fetchAccessCode(
   url: string,
   credentials: RequestCredentials,
   headers: Record<string, string>,
   signal: AbortSignal,
+  preloaded: boolean,
 ): Promise<Response> {
-  return fetch(url, { credentials, headers: { ...headers, Accept: 'application/json' }, signal, cache: 'no-store' });
+  return fetch(url, {
+    credentials,
+    headers: { ...headers, Accept: 'application/json' },
+    signal,
+    cache: preloaded ? 'default' : 'no-store',
+  });
 }
 
 /** Preload links an element's request has been paired with: each goes with one request, the first. */
@@ -80,7 +91,7 @@ export function startEarlyRequests(tag: string): void {
     const abort = new AbortController();
     const preloaded = claimPreload(url);
     const sentAt = performance.now();
-    const response = fetchAccessCode(url, credentials, {}, abort.signal);
+    const response = fetchAccessCode(url, credentials, {}, abort.signal, preloaded !== null);
     // Read by the element that takes it; an aborted one that nobody took is nobody's failure.
     response.catch(() => {});
     waiting.push({ url, credentials, sentAt, response, preloaded, abort });

@@ -121,7 +121,7 @@ export async function requestAccessCode(request: AccessCodeRequest): Promise<Acc
         response = await early.response;
       } else {
         sentAt = performance.now();
-        response = await fetchAccessCode(url, credentials, resolved, attempt.signal);
+        response = await fetchAccessCode(url, credentials, resolved, attempt.signal, preloaded !== null);
       }
       if (!response.ok) {
         const kind = STATUS_KINDS[response.status] ?? 'http';
